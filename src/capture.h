@@ -1,0 +1,28 @@
+/*
+ * Live sources of CPUID on this machine.
+ *
+ *   host: the CPUID instruction itself, on one CPU (the calling thread is
+ *         pinned for the capture), enumerating every subleaf the way each
+ *         leaf defines its subleaves.
+ *   kvm:  what KVM offers guests: KVM_GET_SUPPORTED_CPUID on /dev/kvm, after
+ *         asking for AMX guest permission so leaf 0xD includes AMX state.
+ *
+ * Both return a finished dump (kind CC_KIND_DUMP) with metadata (source,
+ * brand, vendor, family/model/stepping, microcode, kernel, hostname, tool
+ * version, capture time), or NULL and E.
+ */
+#ifndef CAPTURE_H
+#define CAPTURE_H
+
+#include "cc_err.h"
+#include "cpuid_set.h"
+
+struct cc_set *capture_host(struct cc_err *e);
+
+/* DEVICE NULL means /dev/kvm (or $CPUCOMPAT_KVM_DEVICE, for tests). */
+struct cc_set *capture_kvm(const char *device, struct cc_err *e);
+
+/* Fill the common metadata of a freshly captured set. */
+void capture_add_meta(struct cc_set *s, const char *source);
+
+#endif

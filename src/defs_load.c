@@ -1,0 +1,492 @@
+/*
+ * Loading and validating defs/<name>.json (schema in defs/SCHEMA.md and
+ * man/cpucompat.5).  Used by defsgen at build time and by `--defs DIR` at
+ * run time, so a broken file fails the same way in both: one message naming
+ * the file, the field (by index and name) and what was wrong.  Nothing is
+ * ever skipped silently.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#include "cc_buf.h"
+#include "cc_json.h"
+#include "cpuid_set.h"
+#include "defs.h"
+
+const char *const cc_categories[] = {
+	"identity", "isa",    "simd",   "security", "virtualization",
+	"xsave",    "topology", "cache", "tlb",     "power",
+	"pmu",      "trace",  "sgx",    "rdt",      "memory",
+	"system",   "debug",  "paravirt", "timing", NULL,
+};
+
+/* Storage owned by a loaded database. */
+struct owned {
+	struct cc_field *fields;
+	char **strings;
+	size_t nstrings;
+	const char ***alias_arrays;
+	size_t nalias;
+};
+
+static const char *keep(struct owned *o, const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	o->strings = cc_xrealloc(o->strings,
+				 (o->nstrings + 1) * sizeof *o->strings);
+	o->strings[o->nstrings] = cc_xstrdup(s);
+	return o->strings[o->nstrings++];
+}
+
+static int vendor_bit(const char *s)
+{
+	static const struct {
+		const char *n;
+		int v;
+	} vs[] = {
+		{"intel", CC_VENDOR_INTEL},     {"amd", CC_VENDOR_AMD},
+		{"hygon", CC_VENDOR_HYGON},     {"centaur", CC_VENDOR_CENTAUR},
+		{"zhaoxin", CC_VENDOR_ZHAOXIN}, {"transmeta", CC_VENDOR_TRANSMETA},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof vs / sizeof vs[0]; i++)
+		if (strcmp(s, vs[i].n) == 0)
+			return vs[i].v;
+	return 0;
+}
+
+static int parse_uint(const char *s, uint32_t *v)
+{
+	char *end;
+	unsigned long long x;
+
+	if (*s == '\0' || *s == '-')
+		return -1;
+	x = strtoull(s, &end, 0);
+	if (*end != '\0' || x > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+static const char *const known_keys[] = {
+	"leaf", "subleaf", "register", "bits", "name", "names", "aliases",
+	"description", "vendors", "category", "rule", "severity", "policy",
+	"reason", NULL,
+};
+
+#define FAIL(...)                                                          \
+	do {                                                               \
+		cc_errf(e, __VA_ARGS__);                                   \
+		return -1;                                                 \
+	} while (0)
+
+static const char *str_item(const cJSON *o, const char *key)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(j) ? j->valuestring : NULL;
+}
+
+static int get_num(const cJSON *j, uint32_t max, uint32_t *v)
+{
+	if (!cJSON_IsNumber(j) || j->valuedouble < 0 ||
+	    j->valuedouble > (double)max ||
+	    j->valuedouble != (double)(uint32_t)j->valuedouble)
+		return -1;
+	*v = (uint32_t)j->valuedouble;
+	return 0;
+}
+
+static int load_field(struct owned *o, struct cc_field *f, const cJSON *j,
+		      const char *file, size_t idx, struct cc_err *e)
+{
+	const cJSON *it, *sub, *bits, *names, *al, *vend;
+	const char *s, *name;
+	char where[200];
+	uint32_t lo, hi, v;
+	int r;
+	size_t i, na = 0;
+	const char **aliases;
+
+	memset(f, 0, sizeof *f);
+	if (!cJSON_IsObject(j))
+		FAIL("%s: fields[%zu]: expected an object", file, idx);
+	name = str_item(j, "name");
+	if (name == NULL || !*name)
+		FAIL("%s: fields[%zu]: \"name\" missing or not a string", file,
+		     idx);
+	snprintf(where, sizeof where, "%s: fields[%zu] (%s)", file, idx, name);
+	cJSON_ArrayForEach(it, j)
+	{
+		for (i = 0; known_keys[i]; i++)
+			if (strcmp(it->string, known_keys[i]) == 0)
+				break;
+		if (!known_keys[i])
+			FAIL("%s: unknown key \"%s\"", where, it->string);
+	}
+	f->name = keep(o, name);
+	s = str_item(j, "leaf");
+	if (s == NULL || parse_uint(s, &f->leaf) < 0)
+		FAIL("%s: leaf: expected a hex string like \"0x00000007\"",
+		     where);
+	sub = cJSON_GetObjectItemCaseSensitive(j, "subleaf");
+	if (sub == NULL)
+		FAIL("%s: subleaf: missing (use null for any subleaf)", where);
+	if (cJSON_IsNull(sub)) {
+		f->any_subleaf = 1;
+		f->first = 0;
+		f->last = UINT32_MAX;
+	} else if (get_num(sub, UINT32_MAX, &f->first) == 0) {
+		f->last = f->first;
+	} else if (cJSON_IsArray(sub) && cJSON_GetArraySize(sub) == 2 &&
+		   get_num(cJSON_GetArrayItem(sub, 0), UINT32_MAX, &f->first) == 0 &&
+		   get_num(cJSON_GetArrayItem(sub, 1), UINT32_MAX, &f->last) == 0 &&
+		   f->first <= f->last) {
+		/* range */
+	} else {
+		FAIL("%s: subleaf: expected an integer, [first, last] or null",
+		     where);
+	}
+	s = str_item(j, "register");
+	r = s ? cc_reg_parse(s) : -1;
+	if (r < 0)
+		FAIL("%s: register: expected \"eax\", \"ebx\", \"ecx\" or "
+		     "\"edx\"", where);
+	f->reg = (uint8_t)r;
+	bits = cJSON_GetObjectItemCaseSensitive(j, "bits");
+	if (!cJSON_IsArray(bits) || cJSON_GetArraySize(bits) != 2 ||
+	    get_num(cJSON_GetArrayItem(bits, 0), 31, &lo) < 0 ||
+	    get_num(cJSON_GetArrayItem(bits, 1), 31, &hi) < 0 || lo > hi)
+		FAIL("%s: bits: expected [lo, hi] with 0 <= lo <= hi <= 31",
+		     where);
+	f->lo = (uint8_t)lo;
+	f->hi = (uint8_t)hi;
+	names = cJSON_GetObjectItemCaseSensitive(j, "names");
+	if (names != NULL) {
+		if (!cJSON_IsObject(names))
+			FAIL("%s: names: expected an object", where);
+		cJSON_ArrayForEach(it, names)
+		{
+			if (!cJSON_IsString(it) || !*it->valuestring)
+				FAIL("%s: names.%s: expected a string", where,
+				     it->string);
+			if (strcmp(it->string, "qemu") == 0)
+				f->qemu = keep(o, it->valuestring);
+			else if (strcmp(it->string, "libvirt") == 0)
+				f->libvirt = keep(o, it->valuestring);
+			else if (strcmp(it->string, "kernel") == 0)
+				f->kernel = keep(o, it->valuestring);
+			else
+				FAIL("%s: names.%s: expected qemu, libvirt or "
+				     "kernel", where, it->string);
+		}
+	}
+	al = cJSON_GetObjectItemCaseSensitive(j, "aliases");
+	if (al != NULL && !cJSON_IsArray(al))
+		FAIL("%s: aliases: expected a list of strings", where);
+	aliases = cc_xcalloc((size_t)(al ? cJSON_GetArraySize(al) : 0) + 1,
+			     sizeof *aliases);
+	o->alias_arrays = cc_xrealloc(o->alias_arrays,
+				      (o->nalias + 1) * sizeof *o->alias_arrays);
+	o->alias_arrays[o->nalias++] = aliases;
+	f->aliases = aliases;
+	if (al != NULL) {
+		cJSON_ArrayForEach(it, al)
+		{
+			if (!cJSON_IsString(it) || !*it->valuestring)
+				FAIL("%s: aliases: expected a list of strings",
+				     where);
+			aliases[na++] = keep(o, it->valuestring);
+		}
+	}
+	s = str_item(j, "description");
+	if (s == NULL || !*s || strchr(s, '\n'))
+		FAIL("%s: description: expected one line of text", where);
+	f->description = keep(o, s);
+	vend = cJSON_GetObjectItemCaseSensitive(j, "vendors");
+	if (!cJSON_IsArray(vend) || cJSON_GetArraySize(vend) == 0)
+		FAIL("%s: vendors: expected a non-empty list", where);
+	cJSON_ArrayForEach(it, vend)
+	{
+		int b = cJSON_IsString(it) ? vendor_bit(it->valuestring) : 0;
+
+		if (!b)
+			FAIL("%s: vendors: unknown vendor (expected intel, amd, "
+			     "hygon, centaur, zhaoxin, transmeta)", where);
+		f->vendors |= (uint16_t)b;
+	}
+	s = str_item(j, "category");
+	for (i = 0; s && cc_categories[i]; i++)
+		if (strcmp(s, cc_categories[i]) == 0)
+			break;
+	if (s == NULL || !cc_categories[i])
+		FAIL("%s: category: missing or unknown", where);
+	f->category = (uint8_t)i;
+	s = str_item(j, "rule");
+	if (s == NULL)
+		FAIL("%s: rule: missing", where);
+	if (strcmp(s, "subset") == 0)
+		f->rule = CC_RULE_SUBSET;
+	else if (strcmp(s, "equal") == 0)
+		f->rule = CC_RULE_EQUAL;
+	else if (strcmp(s, "ge") == 0)
+		f->rule = CC_RULE_GE;
+	else if (strcmp(s, "le") == 0)
+		f->rule = CC_RULE_LE;
+	else if (strcmp(s, "info") == 0)
+		f->rule = CC_RULE_INFO;
+	else
+		FAIL("%s: rule: expected subset, equal, ge, le or info", where);
+	f->severity = f->rule == CC_RULE_INFO ? CC_SEV_INFO
+					       : CC_SEV_INCOMPATIBLE;
+	if (cJSON_GetObjectItemCaseSensitive(j, "severity") != NULL) {
+		s = str_item(j, "severity");
+		if (s && strcmp(s, "incompatible") == 0)
+			f->severity = CC_SEV_INCOMPATIBLE;
+		else if (s && strcmp(s, "warning") == 0)
+			f->severity = CC_SEV_WARNING;
+		else if (s && strcmp(s, "info") == 0)
+			f->severity = CC_SEV_INFO;
+		else
+			FAIL("%s: severity: expected incompatible, warning or "
+			     "info", where);
+	}
+	s = str_item(j, "policy");
+	if (s == NULL)
+		FAIL("%s: policy: missing", where);
+	if (strcmp(s, "inherit") == 0) {
+		f->policy = CC_POLICY_INHERIT;
+	} else if (strcmp(s, "passthrough") == 0) {
+		f->policy = CC_POLICY_PASSTHROUGH;
+	} else if (strncmp(s, "static:", 7) == 0 && parse_uint(s + 7, &v) == 0) {
+		if (hi - lo < 31 && v >> (hi - lo + 1))
+			FAIL("%s: policy: static value %s does not fit %u bits",
+			     where, s + 7, hi - lo + 1);
+		f->policy = CC_POLICY_STATIC;
+		f->static_value = v;
+	} else {
+		FAIL("%s: policy: expected inherit, passthrough or static:N",
+		     where);
+	}
+	if (cJSON_GetObjectItemCaseSensitive(j, "reason") != NULL) {
+		s = str_item(j, "reason");
+		if (s == NULL || !*s)
+			FAIL("%s: reason: expected a string", where);
+		f->reason = keep(o, s);
+	}
+	if (f->policy != CC_POLICY_INHERIT && f->reason == NULL)
+		FAIL("%s: reason: required when policy is %s", where,
+		     str_item(j, "policy"));
+	return 0;
+}
+
+static int cmp_field(const void *a, const void *b)
+{
+	const struct cc_field *x = a, *y = b;
+
+	if (x->leaf != y->leaf)
+		return x->leaf < y->leaf ? -1 : 1;
+	if (x->reg != y->reg)
+		return x->reg < y->reg ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* Which file each field came from, for validation messages. */
+struct origin {
+	const struct cc_field *f;
+	const char *file;
+};
+
+static int validate(const struct cc_field *fs, size_t n,
+		    const char *const *files, const size_t *file_of,
+		    struct cc_err *e)
+{
+	size_t i, j;
+
+	/* Overlaps: fields are sorted by (leaf, reg, lo), so a clash with
+	 * field i can only come from a later field of the same register
+	 * whose low bit is within i's range. */
+	for (i = 0; i < n; i++) {
+		for (j = i + 1; j < n && fs[j].leaf == fs[i].leaf &&
+				fs[j].reg == fs[i].reg;
+		     j++) {
+			if (fs[j].lo > fs[i].hi)
+				continue;
+			if (!(fs[i].vendors & fs[j].vendors))
+				continue;
+			if (fs[j].last < fs[i].first || fs[j].first > fs[i].last)
+				continue;
+			return cc_errf(e,
+				       "%s: field %s (CPUID.(0x%x).%s[%u:%u]) "
+				       "overlaps field %s (%s[%u:%u]) in %s for "
+				       "a shared vendor",
+				       files[file_of[j]], fs[j].name, fs[j].leaf,
+				       cc_reg_name((enum cc_reg)fs[j].reg),
+				       fs[j].hi, fs[j].lo, fs[i].name,
+				       cc_reg_name((enum cc_reg)fs[i].reg),
+				       fs[i].hi, fs[i].lo, files[file_of[i]]);
+		}
+	}
+	/* Names unique within a vendor: sort indices by name. */
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if ((fs[i].vendors & fs[j].vendors) &&
+			    strcasecmp(fs[i].name, fs[j].name) == 0)
+				return cc_errf(e,
+					       "%s: field name %s is used twice "
+					       "for the same vendor (also in %s)",
+					       files[file_of[j]], fs[j].name,
+					       files[file_of[i]]);
+	return 0;
+}
+
+void cc_defs_free(struct cc_defs *d)
+{
+	struct owned *o;
+	size_t i;
+
+	if (d == NULL)
+		return;
+	o = d->owned;
+	if (o != NULL) {
+		for (i = 0; i < o->nstrings; i++)
+			free(o->strings[i]);
+		for (i = 0; i < o->nalias; i++)
+			free(o->alias_arrays[i]);
+		free(o->strings);
+		free(o->alias_arrays);
+		free(o->fields);
+		free(o);
+	}
+	free(d);
+}
+
+struct cc_defs *cc_defs_load_files(const char *const *paths, size_t npaths,
+				   struct cc_err *e)
+{
+	struct cc_defs *d = cc_xcalloc(1, sizeof *d);
+	struct owned *o = cc_xcalloc(1, sizeof *o);
+	size_t *file_of = NULL, n = 0, p;
+	struct origin *orig;
+
+	d->owned = o;
+	for (p = 0; p < npaths; p++) {
+		struct cc_buf b;
+		cJSON *root;
+		const cJSON *fields, *it;
+		size_t idx = 0;
+
+		if (cc_buf_load(&b, paths[p], e) < 0)
+			goto fail;
+		root = cc_json_parse(b.data, b.len, paths[p], e);
+		cc_buf_free(&b);
+		if (root == NULL)
+			goto fail;
+		fields = cJSON_GetObjectItemCaseSensitive(root, "fields");
+		if (!cJSON_IsObject(root) || !cJSON_IsArray(fields)) {
+			cJSON_Delete(root);
+			cc_errf(e, "%s: expected {\"title\": ..., \"fields\": "
+				"[...]}", paths[p]);
+			goto fail;
+		}
+		cJSON_ArrayForEach(it, fields)
+		{
+			o->fields = cc_xrealloc(o->fields,
+						(n + 1) * sizeof *o->fields);
+			file_of = cc_xrealloc(file_of, (n + 1) * sizeof *file_of);
+			file_of[n] = p;
+			if (load_field(o, &o->fields[n], it, paths[p], idx++,
+				       e) < 0) {
+				cJSON_Delete(root);
+				goto fail;
+			}
+			n++;
+		}
+		cJSON_Delete(root);
+	}
+	/* sort fields together with their file index */
+	orig = cc_xmalloc((n ? n : 1) * sizeof *orig);
+	{
+		struct cc_field *sorted = cc_xmalloc((n ? n : 1) * sizeof *sorted);
+		size_t *sorted_of = cc_xmalloc((n ? n : 1) * sizeof *sorted_of);
+		size_t i, k;
+
+		for (i = 0; i < n; i++)
+			sorted[i] = o->fields[i];
+		qsort(sorted, n, sizeof *sorted, cmp_field);
+		/* recover file indices by identity of the name pointer */
+		for (i = 0; i < n; i++)
+			for (k = 0; k < n; k++)
+				if (o->fields[k].name == sorted[i].name) {
+					sorted_of[i] = file_of[k];
+					break;
+				}
+		free(o->fields);
+		o->fields = sorted;
+		free(file_of);
+		file_of = sorted_of;
+	}
+	free(orig);
+	if (validate(o->fields, n, paths, file_of, e) < 0)
+		goto fail;
+	free(file_of);
+	d->fields = o->fields;
+	d->n = n;
+	return d;
+fail:
+	free(file_of);
+	cc_defs_free(d);
+	return NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+struct cc_defs *cc_defs_load_dir(const char *dir, struct cc_err *e)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	char **paths = NULL;
+	size_t n = 0, i;
+	struct cc_defs *d;
+
+	if (dp == NULL)
+		return cc_errf(e, "%s: cannot open defs directory", dir), NULL;
+	while ((de = readdir(dp)) != NULL) {
+		size_t len = strlen(de->d_name);
+
+		if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		paths = cc_xrealloc(paths, (n + 1) * sizeof *paths);
+		paths[n] = cc_xmalloc(strlen(dir) + len + 2);
+		sprintf(paths[n], "%s/%s", dir, de->d_name);
+		n++;
+	}
+	closedir(dp);
+	if (n == 0) {
+		free(paths);
+		return cc_errf(e, "%s: no *.json defs files", dir), NULL;
+	}
+	qsort(paths, n, sizeof *paths, cmp_str);
+	d = cc_defs_load_files((const char *const *)paths, n, e);
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return d;
+}
