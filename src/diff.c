@@ -1,0 +1,388 @@
+/*
+ * The diff engine: see diff.h.
+ *
+ * The walk merges the two sets' sorted entries into one sequence of
+ * (leaf, subleaf) keys; for each key and register it reads both sides'
+ * value and known mask once, then visits only the fields of that
+ * (leaf, register) (a binary search in the sorted defs) and finally the
+ * bits no applicable field covers.  Work is per register, not per bit.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cc_buf.h"
+#include "diff.h"
+
+struct walk {
+	const struct cc_set *src, *dst;
+	const struct cc_defs *d;
+	const struct cc_diff_opts *o;
+	unsigned vendor; /* vendor whose field meanings apply */
+	struct cc_report *r;
+	size_t cap;
+	uint64_t src_xfeatures, dst_xfeatures; /* XCR0 | XSS bitmaps */
+};
+
+static struct cc_finding *add(struct walk *w)
+{
+	struct cc_report *r = w->r;
+	struct cc_finding *f;
+
+	if (r->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		r->findings = cc_xrealloc(r->findings, w->cap * sizeof *f);
+	}
+	f = &r->findings[r->n++];
+	memset(f, 0, sizeof *f);
+	return f;
+}
+
+static int exists(const struct cc_set *s, uint32_t leaf)
+{
+	const struct cc_leaf *base = cc_set_get(s, leaf & 0xffff0000u, 0);
+
+	if (base == NULL)
+		return s->kind == CC_KIND_PROFILE;
+	if (base->known[CC_EAX] != UINT32_MAX)
+		return 1;
+	return leaf <= cc_set_range_max(s, leaf);
+}
+
+static uint64_t xfeatures(const struct cc_set *s)
+{
+	uint32_t k;
+	uint64_t x = 0;
+
+	if (!exists(s, 0xd))
+		return 0;
+	x |= cc_set_reg(s, 0xd, 0, CC_EAX, &k);
+	x |= (uint64_t)cc_set_reg(s, 0xd, 0, CC_EDX, &k) << 32;
+	x |= cc_set_reg(s, 0xd, 1, CC_ECX, &k);
+	x |= (uint64_t)cc_set_reg(s, 0xd, 1, CC_EDX, &k) << 32;
+	return x;
+}
+
+static uint32_t read_reg(const struct cc_set *s, uint32_t leaf, uint32_t sub,
+			 int reg, uint32_t *known)
+{
+	if (!exists(s, leaf)) {
+		*known = UINT32_MAX;
+		return 0;
+	}
+	return cc_set_reg(s, leaf, sub, (enum cc_reg)reg, known);
+}
+
+/* Compare bits MASK of one register under RULE; record the outcome. */
+static void compare(struct walk *w, uint32_t leaf, uint32_t sub, int reg,
+		    const struct cc_field *field, uint8_t lo, uint8_t hi,
+		    enum cc_rule rule, enum cc_sev sev, uint32_t sv,
+		    uint32_t sk, uint32_t dv, uint32_t dk, int keep_matches)
+{
+	uint32_t mask = (hi - lo == 31) ? UINT32_MAX
+					: (((1u << (hi - lo + 1)) - 1) << lo);
+	uint32_t s = (sv & mask) >> lo, d = (dv & mask) >> lo;
+	uint32_t skn = (sk & mask) >> lo, dkn = (dk & mask) >> lo;
+	uint32_t full = mask >> lo;
+	int status = CC_STATUS_MATCH, change = CC_CHANGE_CHANGED;
+	struct cc_finding *f;
+
+	if (rule == CC_RULE_SUBSET) {
+		/* bits the source fixes to 1 must be fixed to 1 on target */
+		uint32_t need = s & skn;
+		uint32_t missing = need & ~d & dkn;
+		uint32_t added = d & dkn & ~s & skn;
+		uint32_t hostdep = (need & ~dkn) |
+				   (w->o->symmetric ? (d & dkn & ~skn) : 0);
+
+		if (missing && (!w->o->symmetric || !added))
+			change = CC_CHANGE_MISSING;
+		else if (added && !missing)
+			change = CC_CHANGE_ADDED;
+		if (missing || (w->o->symmetric && added))
+			status = CC_STATUS_DIFFERENT;
+		else if (hostdep)
+			status = CC_STATUS_HOSTDEP;
+		else if (!w->o->symmetric && added)
+			status = CC_STATUS_MATCH;
+	} else {
+		if (skn != full || dkn != full) {
+			if (skn == 0 && dkn == 0)
+				return; /* neither side says anything */
+			status = CC_STATUS_HOSTDEP;
+		} else if (s != d) {
+			switch (rule) {
+			case CC_RULE_GE:
+				status = (d < s || w->o->symmetric)
+						 ? CC_STATUS_DIFFERENT
+						 : CC_STATUS_MATCH;
+				break;
+			case CC_RULE_LE:
+				status = (d > s || w->o->symmetric)
+						 ? CC_STATUS_DIFFERENT
+						 : CC_STATUS_MATCH;
+				break;
+			default:
+				status = CC_STATUS_DIFFERENT;
+				break;
+			}
+		}
+	}
+	if (status == CC_STATUS_HOSTDEP)
+		w->r->host_dependent++;
+	else if (status == CC_STATUS_MATCH)
+		w->r->matched++;
+	if (status != CC_STATUS_DIFFERENT && !keep_matches)
+		return;
+	f = add(w);
+	f->leaf = leaf;
+	f->subleaf = sub;
+	f->reg = (uint8_t)reg;
+	f->lo = lo;
+	f->hi = hi;
+	f->field = field;
+	f->rule = (uint8_t)rule;
+	f->severity = (uint8_t)sev;
+	f->status = (uint8_t)status;
+	f->change = (uint8_t)change;
+	f->src = s;
+	f->dst = d;
+	f->src_known = skn;
+	f->dst_known = dkn;
+}
+
+/* Is XSAVE component SUB relevant to this comparison? */
+static int xsave_component_wanted(const struct walk *w, uint32_t sub)
+{
+	uint64_t bit;
+
+	if (sub < 2 || sub > 63)
+		return 1;
+	bit = 1ull << sub;
+	if (w->o->symmetric)
+		return ((w->src_xfeatures | w->dst_xfeatures) & bit) != 0;
+	/* check: components the source enables and the target has */
+	return (w->src_xfeatures & w->dst_xfeatures & bit) != 0;
+}
+
+static void visit_key(struct walk *w, uint32_t leaf, uint32_t sub)
+{
+	int reg;
+
+	if (leaf == 0xd && !xsave_component_wanted(w, sub))
+		return;
+	for (reg = 0; reg < CC_NREGS; reg++) {
+		uint32_t sk, dk, sv, dv, covered = 0, flagreg = 0;
+		size_t b, e, i;
+		int bit;
+
+		sv = read_reg(w->src, leaf, sub, reg, &sk);
+		dv = read_reg(w->dst, leaf, sub, reg, &dk);
+		cc_defs_range(w->d, leaf, reg, &b, &e);
+		for (i = b; i < e; i++) {
+			const struct cc_field *f = &w->d->fields[i];
+
+			if (!cc_field_applies(f, sub, w->vendor))
+				continue;
+			covered |= cc_field_mask(f);
+			if (f->rule == CC_RULE_SUBSET)
+				flagreg = 1;
+			compare(w, leaf, sub, reg, f, f->lo, f->hi,
+				(enum cc_rule)f->rule, (enum cc_sev)f->severity,
+				sv, sk, dv, dk, w->o->with_matches);
+		}
+		/* Unnamed bits: compare as flags, one finding per bit, but
+		 * only where something differs (matches are not listed). */
+		if ((~covered & ((sv ^ dv) | (sk ^ dk))) == 0)
+			continue;
+		for (bit = 0; bit < 32; bit++) {
+			uint32_t m = 1u << bit;
+
+			if ((covered & m) || !((sv ^ dv) & m))
+				continue;
+			compare(w, leaf, sub, reg, NULL, (uint8_t)bit,
+				(uint8_t)bit, CC_RULE_SUBSET,
+				flagreg ? CC_SEV_INCOMPATIBLE : CC_SEV_INFO,
+				sv, sk, dv, dk, 0);
+		}
+	}
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct cc_finding *x = a, *y = b;
+
+	if (x->status != y->status)
+		return x->status < y->status ? -1 : 1;
+	if (x->waived != y->waived)
+		return x->waived < y->waived ? -1 : 1;
+	if (x->severity != y->severity)
+		return x->severity > y->severity ? -1 : 1;
+	if (x->leaf != y->leaf)
+		return x->leaf < y->leaf ? -1 : 1;
+	if (x->subleaf != y->subleaf)
+		return x->subleaf < y->subleaf ? -1 : 1;
+	if (x->reg != y->reg)
+		return x->reg < y->reg ? -1 : 1;
+	return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
+/* Parse "7.0.ebx[16]", "0x7.0.EBX[16]", "CPUID.(7,0).EBX[16]" loosely by
+ * rendering F's own position strings and comparing. */
+int cc_waiver_matches(const char *w, const struct cc_finding *f)
+{
+	char pos[64], alt[64];
+	size_t i;
+
+	if (f->field != NULL) {
+		if (cc_field_matches(f->field, w, 0) &&
+		    strcasecmp(w, "isa") != 0)
+			return 1;
+	}
+	cc_finding_position(f, pos, sizeof pos);
+	if (strcasecmp(w, pos) == 0)
+		return 1;
+	if (f->lo == f->hi)
+		snprintf(alt, sizeof alt, "%x.%u.%s[%u]", f->leaf, f->subleaf,
+			 cc_reg_name((enum cc_reg)f->reg), f->lo);
+	else
+		snprintf(alt, sizeof alt, "%x.%u.%s[%u:%u]", f->leaf,
+			 f->subleaf, cc_reg_name((enum cc_reg)f->reg), f->hi,
+			 f->lo);
+	if (strcasecmp(w, alt) == 0)
+		return 1;
+	for (i = 0; alt[i] && w[0] == '0' && (w[1] == 'x' || w[1] == 'X'); i++)
+		return strcasecmp(w + 2, alt) == 0;
+	return 0;
+}
+
+struct cc_report *cc_diff(const struct cc_set *src, const struct cc_set *dst,
+			  const struct cc_defs *d, const struct cc_diff_opts *o)
+{
+	struct cc_report *r = cc_xcalloc(1, sizeof *r);
+	struct walk w;
+	size_t i = 0, j = 0, k;
+	struct cc_diff_opts def;
+
+	if (o == NULL) {
+		memset(&def, 0, sizeof def);
+		o = &def;
+	}
+	memset(&w, 0, sizeof w);
+	w.src = src;
+	w.dst = dst;
+	w.d = d;
+	w.o = o;
+	w.r = r;
+	r->src = src;
+	r->dst = dst;
+	r->symmetric = o->symmetric;
+	w.vendor = src->vendor != CC_VENDOR_UNKNOWN ? (unsigned)src->vendor
+						    : (unsigned)dst->vendor;
+	if (w.vendor == CC_VENDOR_OTHER)
+		w.vendor = 0;
+	r->vendor_mismatch = src->vendor != CC_VENDOR_UNKNOWN &&
+			     dst->vendor != CC_VENDOR_UNKNOWN &&
+			     src->vendor != dst->vendor;
+	w.src_xfeatures = xfeatures(src);
+	w.dst_xfeatures = xfeatures(dst);
+	/* merge-walk the keys of both sets */
+	while (i < src->n || j < dst->n) {
+		const struct cc_leaf *a = i < src->n ? &src->leaves[i] : NULL;
+		const struct cc_leaf *b = j < dst->n ? &dst->leaves[j] : NULL;
+		uint32_t leaf, sub;
+
+		if (b == NULL || (a != NULL && (a->leaf < b->leaf ||
+						(a->leaf == b->leaf &&
+						 a->first < b->first)))) {
+			leaf = a->leaf;
+			sub = a->first;
+			i++;
+		} else if (a == NULL || b->leaf < a->leaf ||
+			   b->first < a->first) {
+			leaf = b->leaf;
+			sub = b->first;
+			j++;
+		} else {
+			leaf = a->leaf;
+			sub = a->first;
+			i++;
+			j++;
+		}
+		visit_key(&w, leaf, sub);
+	}
+	/* waivers */
+	for (k = 0; k < r->n; k++) {
+		struct cc_finding *f = &r->findings[k];
+		size_t x;
+
+		if (f->status != CC_STATUS_DIFFERENT)
+			continue;
+		for (x = 0; x < o->nwaivers; x++) {
+			if (cc_waiver_matches(o->waivers[x].name, f)) {
+				f->waived = 1;
+				f->waiver = o->waivers[x].reason;
+				break;
+			}
+		}
+		if (f->waived)
+			r->waived++;
+		else
+			r->count[f->severity]++;
+	}
+	qsort(r->findings, r->n, sizeof *r->findings, cmp_finding);
+	if (r->vendor_mismatch || r->count[CC_SEV_INCOMPATIBLE] > 0)
+		r->verdict = CC_VERDICT_INCOMPATIBLE;
+	else if (r->count[CC_SEV_WARNING] + r->count[CC_SEV_INFO] + r->waived > 0)
+		r->verdict = CC_VERDICT_COMPATIBLE;
+	else
+		r->verdict = CC_VERDICT_IDENTICAL;
+	return r;
+}
+
+void cc_report_free(struct cc_report *r)
+{
+	if (r == NULL)
+		return;
+	free(r->findings);
+	free(r);
+}
+
+const char *cc_change_name(enum cc_change c)
+{
+	switch (c) {
+	case CC_CHANGE_MISSING: return "missing";
+	case CC_CHANGE_ADDED: return "added";
+	case CC_CHANGE_CHANGED: return "changed";
+	}
+	return "?";
+}
+
+const char *cc_verdict_name(enum cc_verdict v)
+{
+	switch (v) {
+	case CC_VERDICT_IDENTICAL: return "identical";
+	case CC_VERDICT_COMPATIBLE: return "compatible";
+	case CC_VERDICT_INCOMPATIBLE: return "incompatible";
+	}
+	return "?";
+}
+
+void cc_finding_position(const struct cc_finding *f, char *out, size_t n)
+{
+	char reg[4];
+	int i;
+
+	for (i = 0; i < 3; i++)
+		reg[i] = (char)(cc_reg_name((enum cc_reg)f->reg)[i] - 'a' + 'A');
+	reg[3] = '\0';
+	if (f->lo == f->hi)
+		snprintf(n ? out : NULL, n, "CPUID.(%#x,%u).%s[%u]", f->leaf,
+			 f->subleaf, reg, f->lo);
+	else
+		snprintf(out, n, "CPUID.(%#x,%u).%s[%u:%u]", f->leaf,
+			 f->subleaf, reg, f->hi, f->lo);
+}

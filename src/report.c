@@ -1,0 +1,519 @@
+/*
+ * Report renderers: see report.h.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+
+#define C_RED "\033[31m"
+#define C_YEL "\033[33m"
+#define C_DIM "\033[2m"
+#define C_BOLD "\033[1m"
+#define C_GRN "\033[32m"
+#define C_OFF "\033[0m"
+
+static const char *col(const struct report_opts *o, const char *c)
+{
+	return o->color ? c : "";
+}
+
+void report_json_string(struct cc_buf *b, const char *s)
+{
+	if (s == NULL) {
+		cc_buf_puts(b, "null");
+		return;
+	}
+	cc_buf_puts(b, "\"");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			cc_buf_printf(b, "\\%c", c);
+		else if (c == '\n')
+			cc_buf_puts(b, "\\n");
+		else if (c < 0x20)
+			cc_buf_printf(b, "\\u%04x", c);
+		else
+			cc_buf_add(b, (const char *)&c, 1);
+	}
+	cc_buf_puts(b, "\"");
+}
+
+void report_xml_string(struct cc_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': cc_buf_puts(b, "&lt;"); break;
+		case '>': cc_buf_puts(b, "&gt;"); break;
+		case '&': cc_buf_puts(b, "&amp;"); break;
+		case '"': cc_buf_puts(b, "&quot;"); break;
+		case '\'': cc_buf_puts(b, "&apos;"); break;
+		default:
+			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+				cc_buf_add(b, s, 1);
+		}
+	}
+}
+
+void report_set_label(const struct cc_set *s, char *out, size_t n)
+{
+	char brand[64];
+	const char *m = cc_set_meta(s, "comment");
+
+	cc_set_brand(s, brand);
+	if (brand[0])
+		snprintf(out, n, "%s", brand);
+	else if (m != NULL)
+		snprintf(out, n, "%s", m);
+	else
+		snprintf(out, n, "%s", s->name);
+}
+
+void report_value(const struct cc_finding *f, int target, char *out, size_t n)
+{
+	uint32_t v = target ? f->dst : f->src;
+	uint32_t k = target ? f->dst_known : f->src_known;
+	uint32_t full = (f->hi - f->lo == 31) ? UINT32_MAX
+					       : ((1u << (f->hi - f->lo + 1)) - 1);
+
+	if (k == 0)
+		snprintf(out, n, "host");
+	else if (f->lo == f->hi)
+		snprintf(out, n, "%s", v ? "yes" : "no");
+	else if (k != full)
+		snprintf(out, n, "%#x (partly host)", v);
+	else if (v < 10)
+		snprintf(out, n, "%u", v);
+	else
+		snprintf(out, n, "%#x", v);
+}
+
+static const char *fname(const struct cc_finding *f, const struct report_opts *o,
+			 char *buf, size_t n)
+{
+	if (f->field != NULL)
+		return cc_field_spelling(f->field, o->names);
+	snprintf(buf, n, "unnamed bit %u", f->lo);
+	return buf;
+}
+
+static const char *sev_heading(enum cc_sev s, int symmetric)
+{
+	switch (s) {
+	case CC_SEV_INCOMPATIBLE:
+		return symmetric ? "Blocking differences"
+				 : "Incompatible (blocks the migration)";
+	case CC_SEV_WARNING:
+		return "Warnings (the guest can see these, but they do not block)";
+	case CC_SEV_INFO:
+		return "Info (host-specific, never blocks)";
+	}
+	return "";
+}
+
+static void what_happens(struct cc_buf *b, const struct cc_finding *f,
+			 int symmetric)
+{
+	if (f->change == CC_CHANGE_MISSING && !symmetric)
+		cc_buf_puts(b, "the guest may use it; the target lacks it");
+	else if (f->change == CC_CHANGE_MISSING)
+		cc_buf_puts(b, "only the first set has it");
+	else if (f->change == CC_CHANGE_ADDED)
+		cc_buf_puts(b, "only the second set has it");
+	else if (f->rule == CC_RULE_GE)
+		cc_buf_puts(b, symmetric ? "values differ" : "target value is lower");
+	else if (f->rule == CC_RULE_LE)
+		cc_buf_puts(b, symmetric ? "values differ" : "target value is higher");
+	else
+		cc_buf_puts(b, "values differ");
+}
+
+static void text_finding(struct cc_buf *b, const struct cc_finding *f,
+			 const struct report_opts *o, int symmetric)
+{
+	char name[40], pos[48], sv[32], dv[32];
+	const char *c = f->severity == CC_SEV_INCOMPATIBLE ? C_RED
+			: f->severity == CC_SEV_WARNING     ? C_YEL
+							    : "";
+
+	cc_finding_position(f, pos, sizeof pos);
+	report_value(f, 0, sv, sizeof sv);
+	report_value(f, 1, dv, sizeof dv);
+	cc_buf_printf(b, "  %s%-20s%s %-26s %s -> %s", col(o, c),
+		      fname(f, o, name, sizeof name), col(o, C_OFF), pos, sv,
+		      dv);
+	if (f->waived)
+		cc_buf_printf(b, "  [waived%s%s]", f->waiver && *f->waiver ? ": " : "",
+			      f->waiver ? f->waiver : "");
+	cc_buf_puts(b, "\n      ");
+	if (f->field != NULL) {
+		cc_buf_printf(b, "%s%s%s\n", col(o, C_DIM),
+			      f->field->description, col(o, C_OFF));
+	} else {
+		cc_buf_printf(b, "%sno known meaning; ", col(o, C_DIM));
+		what_happens(b, f, symmetric);
+		cc_buf_printf(b, "%s\n", col(o, C_OFF));
+	}
+}
+
+static void header(struct cc_buf *b, const struct cc_report *r,
+		   const struct report_opts *o)
+{
+	char sl[96], dl[96];
+	const char *vc;
+
+	report_set_label(r->src, sl, sizeof sl);
+	report_set_label(r->dst, dl, sizeof dl);
+	vc = r->verdict == CC_VERDICT_INCOMPATIBLE ? C_RED : C_GRN;
+	cc_buf_printf(b, "%s%s%s", col(o, C_BOLD), col(o, vc),
+		      r->symmetric ? (r->verdict == CC_VERDICT_IDENTICAL
+					      ? "IDENTICAL"
+					      : "DIFFERENT")
+				   : (r->verdict == CC_VERDICT_INCOMPATIBLE
+					      ? "INCOMPATIBLE"
+				      : r->verdict == CC_VERDICT_COMPATIBLE
+					      ? "COMPATIBLE"
+					      : "IDENTICAL"));
+	cc_buf_printf(b, "%s", col(o, C_OFF));
+	if (r->symmetric)
+		cc_buf_puts(b, r->verdict == CC_VERDICT_IDENTICAL
+				       ? ": the two CPUID sets are the same\n"
+				       : ": the two CPUID sets differ\n");
+	else if (r->vendor_mismatch)
+		cc_buf_printf(b, ": vendor mismatch, %s -> %s; a guest cannot "
+				 "move between CPU vendors\n",
+			      r->src->vendor_id, r->dst->vendor_id);
+	else if (r->verdict == CC_VERDICT_INCOMPATIBLE)
+		cc_buf_puts(b, ": a guest started on the source cannot safely "
+			       "run on the target\n");
+	else
+		cc_buf_puts(b, ": a guest started on the source can run on the "
+			       "target\n");
+	cc_buf_printf(b, "  %s: %s", r->symmetric ? "A" : "source", sl);
+	if (strcmp(sl, r->src->name) != 0)
+		cc_buf_printf(b, " (%s)", r->src->name);
+	cc_buf_printf(b, "\n  %s: %s", r->symmetric ? "B" : "target", dl);
+	if (strcmp(dl, r->dst->name) != 0)
+		cc_buf_printf(b, " (%s)", r->dst->name);
+	cc_buf_puts(b, "\n");
+}
+
+/* Compact list of names, wrapped at 78 columns. */
+static void name_list(struct cc_buf *b, const struct cc_report *r, size_t from,
+		      size_t to, const struct report_opts *o)
+{
+	size_t i, colm = 4;
+	char name[40];
+
+	cc_buf_puts(b, "    ");
+	for (i = from; i < to; i++) {
+		const char *n = fname(&r->findings[i], o, name, sizeof name);
+		size_t len = strlen(n) + 2;
+
+		if (colm + len > 78) {
+			cc_buf_puts(b, "\n    ");
+			colm = 4;
+		}
+		cc_buf_printf(b, "%s%s", n, i + 1 < to ? ", " : "");
+		colm += len;
+	}
+	cc_buf_puts(b, "\n");
+}
+
+void report_text(struct cc_buf *b, const struct cc_report *r,
+		 const struct report_opts *o)
+{
+	size_t i = 0;
+	int sev;
+
+	header(b, r, o);
+	for (sev = CC_SEV_INCOMPATIBLE; sev >= CC_SEV_INFO; sev--) {
+		size_t start, end, k;
+		uint32_t leaf = UINT32_MAX, sub = UINT32_MAX;
+
+		start = i;
+		while (i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT &&
+		       !r->findings[i].waived && r->findings[i].severity == sev)
+			i++;
+		end = i;
+		if (start == end)
+			continue;
+		cc_buf_printf(b, "\n%s (%zu):\n", sev_heading((enum cc_sev)sev,
+							       r->symmetric),
+			      end - start);
+		if (sev == CC_SEV_INFO && !o->all) {
+			name_list(b, r, start, end, o);
+			continue;
+		}
+		for (k = start; k < end; k++) {
+			const struct cc_finding *f = &r->findings[k];
+
+			if (f->leaf != leaf || f->subleaf != sub) {
+				leaf = f->leaf;
+				sub = f->subleaf;
+				cc_buf_printf(b, " %sleaf %#x, subleaf %u%s\n",
+					      col(o, C_DIM), leaf, sub,
+					      col(o, C_OFF));
+			}
+			text_finding(b, f, o, r->symmetric);
+		}
+	}
+	if (r->waived) {
+		cc_buf_printf(b, "\nWaived (%zu, accepted by --ignore/--waivers):\n",
+			      r->waived);
+		for (; i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT;
+		     i++)
+			text_finding(b, &r->findings[i], o, r->symmetric);
+	}
+	if (o->all) {
+		size_t k;
+		int any = 0;
+
+		for (k = 0; k < r->n; k++) {
+			const struct cc_finding *f = &r->findings[k];
+			char name[40], pos[48], sv[32], dv[32];
+
+			if (f->status == CC_STATUS_DIFFERENT)
+				continue;
+			if (!any)
+				cc_buf_puts(b, "\nMatching and host-dependent "
+					       "fields:\n");
+			any = 1;
+			cc_finding_position(f, pos, sizeof pos);
+			report_value(f, 0, sv, sizeof sv);
+			report_value(f, 1, dv, sizeof dv);
+			cc_buf_printf(b, "  %c %-20s %-26s %s -> %s\n",
+				      f->status == CC_STATUS_MATCH ? '=' : '?',
+				      fname(f, o, name, sizeof name), pos, sv, dv);
+		}
+	}
+	cc_buf_printf(b,
+		      "\nSummary: %zu incompatible, %zu warning%s, %zu info, "
+		      "%zu waived; %zu field%s left to the host.\n",
+		      r->count[CC_SEV_INCOMPATIBLE], r->count[CC_SEV_WARNING],
+		      r->count[CC_SEV_WARNING] == 1 ? "" : "s",
+		      r->count[CC_SEV_INFO], r->waived, r->host_dependent,
+		      r->host_dependent == 1 ? "" : "s");
+}
+
+static void json_side(struct cc_buf *b, const struct cc_set *s)
+{
+	char brand[64];
+	unsigned fam, mod, step;
+
+	cc_set_brand(s, brand);
+	cc_buf_puts(b, "{\"name\": ");
+	report_json_string(b, s->name);
+	cc_buf_puts(b, ", \"kind\": ");
+	report_json_string(b, s->kind == CC_KIND_PROFILE ? "profile" : "dump");
+	cc_buf_puts(b, ", \"vendor\": ");
+	report_json_string(b, s->vendor_id[0] ? s->vendor_id : NULL);
+	cc_buf_puts(b, ", \"model\": ");
+	report_json_string(b, brand[0] ? brand : cc_set_meta(s, "comment"));
+	if (cc_set_fms(s, &fam, &mod, &step) == 0)
+		cc_buf_printf(b, ", \"family\": %u, \"model_number\": %u, "
+				 "\"stepping\": %u",
+			      fam, mod, step);
+	cc_buf_puts(b, "}");
+}
+
+static void json_finding(struct cc_buf *b, const struct cc_finding *f,
+			 const struct report_opts *o)
+{
+	char pos[48];
+	static const char *const status[] = {"different", "match",
+					     "host-dependent"};
+
+	cc_finding_position(f, pos, sizeof pos);
+	cc_buf_printf(b, "{\"leaf\": %u, \"subleaf\": %u, \"register\": \"%s\", "
+			 "\"bits\": [%u, %u], \"position\": \"%s\", \"name\": ",
+		      f->leaf, f->subleaf, cc_reg_name((enum cc_reg)f->reg),
+		      f->lo, f->hi, pos);
+	report_json_string(b, f->field ? cc_field_spelling(f->field, o->names)
+				       : NULL);
+	cc_buf_printf(b, ", \"change\": \"%s\", \"severity\": \"%s\", "
+			 "\"rule\": \"%s\", \"status\": \"%s\", ",
+		      cc_change_name((enum cc_change)f->change),
+		      cc_sev_name((enum cc_sev)f->severity),
+		      cc_rule_name((enum cc_rule)f->rule), status[f->status]);
+	if (f->src_known)
+		cc_buf_printf(b, "\"source\": %u, ", f->src);
+	else
+		cc_buf_puts(b, "\"source\": null, ");
+	if (f->dst_known)
+		cc_buf_printf(b, "\"target\": %u, ", f->dst);
+	else
+		cc_buf_puts(b, "\"target\": null, ");
+	cc_buf_puts(b, "\"category\": ");
+	report_json_string(b, f->field ? cc_categories[f->field->category]
+				       : NULL);
+	cc_buf_puts(b, ", \"description\": ");
+	report_json_string(b, f->field ? f->field->description : NULL);
+	cc_buf_printf(b, ", \"waived\": %s, \"waiver\": ",
+		      f->waived ? "true" : "false");
+	report_json_string(b, f->waived ? (f->waiver ? f->waiver : "") : NULL);
+	cc_buf_puts(b, "}");
+}
+
+void report_json(struct cc_buf *b, const struct cc_report *r,
+		 const struct report_opts *o)
+{
+	size_t i;
+	int first = 1;
+
+	cc_buf_printf(b, "{\n  \"schema\": \"cpucompat-report/1\",\n"
+			 "  \"command\": \"%s\",\n  \"verdict\": \"%s\",\n"
+			 "  \"vendor_mismatch\": %s,\n  \"source\": ",
+		      o->command, cc_verdict_name(r->verdict),
+		      r->vendor_mismatch ? "true" : "false");
+	json_side(b, r->src);
+	cc_buf_puts(b, ",\n  \"target\": ");
+	json_side(b, r->dst);
+	cc_buf_printf(b, ",\n  \"summary\": {\"incompatible\": %zu, "
+			 "\"warning\": %zu, \"info\": %zu, \"waived\": %zu, "
+			 "\"host_dependent\": %zu, \"matched\": %zu},\n"
+			 "  \"findings\": [",
+		      r->count[CC_SEV_INCOMPATIBLE], r->count[CC_SEV_WARNING],
+		      r->count[CC_SEV_INFO], r->waived, r->host_dependent,
+		      r->matched);
+	for (i = 0; i < r->n; i++) {
+		if (r->findings[i].status != CC_STATUS_DIFFERENT)
+			continue;
+		cc_buf_puts(b, first ? "\n    " : ",\n    ");
+		first = 0;
+		json_finding(b, &r->findings[i], o);
+	}
+	cc_buf_puts(b, first ? "]" : "\n  ]");
+	if (o->all) {
+		first = 1;
+		cc_buf_puts(b, ",\n  \"matches\": [");
+		for (i = 0; i < r->n; i++) {
+			if (r->findings[i].status == CC_STATUS_DIFFERENT)
+				continue;
+			cc_buf_puts(b, first ? "\n    " : ",\n    ");
+			first = 0;
+			json_finding(b, &r->findings[i], o);
+		}
+		cc_buf_puts(b, first ? "]" : "\n  ]");
+	}
+	cc_buf_puts(b, "\n}\n");
+}
+
+/* One testcase per (leaf, subleaf, register) the report compared. */
+void report_junit(struct cc_buf *b, const struct cc_report *r,
+		  const struct report_opts *o)
+{
+	struct cc_buf cases;
+	size_t i = 0, tests = 0, failures = 0, skipped = 0;
+	char sl[96], dl[96];
+
+	cc_buf_init(&cases);
+	while (i < r->n) {
+		size_t j, k, fails = 0, hostdep = 0, nf = 0;
+		const struct cc_finding *g = &r->findings[i];
+		char name[64];
+
+		/* the report is sorted by status first; gather this group
+		 * from the whole list */
+		for (j = 0; j < i; j++) {
+			const struct cc_finding *p = &r->findings[j];
+
+			if (p->leaf == g->leaf && p->subleaf == g->subleaf &&
+			    p->reg == g->reg)
+				break;
+		}
+		if (j < i) {
+			i++;
+			continue; /* group already written */
+		}
+		snprintf(name, sizeof name, "CPUID.(%#x,%u).%s", g->leaf,
+			 g->subleaf, cc_reg_name((enum cc_reg)g->reg));
+		for (k = i; k < r->n; k++) {
+			const struct cc_finding *f = &r->findings[k];
+
+			if (f->leaf != g->leaf || f->subleaf != g->subleaf ||
+			    f->reg != g->reg)
+				continue;
+			nf++;
+			if (f->status == CC_STATUS_HOSTDEP)
+				hostdep++;
+			if (f->status == CC_STATUS_DIFFERENT && !f->waived &&
+			    f->severity == CC_SEV_INCOMPATIBLE)
+				fails++;
+		}
+		tests++;
+		cc_buf_printf(&cases,
+			      "    <testcase classname=\"cpucompat.%s\" "
+			      "name=\"%s\">\n",
+			      o->command, name);
+		if (fails) {
+			failures++;
+			cc_buf_printf(&cases,
+				      "      <failure type=\"incompatible\" "
+				      "message=\"%zu incompatible field%s\">",
+				      fails, fails == 1 ? "" : "s");
+		} else if (hostdep == nf) {
+			skipped++;
+			cc_buf_puts(&cases, "      <skipped message=\"left to "
+					    "the host by a profile\"/>\n");
+		}
+		if (fails) {
+			for (k = i; k < r->n; k++) {
+				const struct cc_finding *f = &r->findings[k];
+				char pos[48], sv[32], dv[32], nm[40];
+				struct cc_buf line;
+
+				if (f->leaf != g->leaf ||
+				    f->subleaf != g->subleaf ||
+				    f->reg != g->reg ||
+				    f->status != CC_STATUS_DIFFERENT)
+					continue;
+				cc_finding_position(f, pos, sizeof pos);
+				report_value(f, 0, sv, sizeof sv);
+				report_value(f, 1, dv, sizeof dv);
+				cc_buf_init(&line);
+				cc_buf_printf(&line, "%s %s %s: %s -> %s%s (%s)\n",
+					      cc_sev_name((enum cc_sev)f->severity),
+					      fname(f, o, nm, sizeof nm), pos, sv,
+					      dv, f->waived ? " [waived]" : "",
+					      f->field ? f->field->description
+						       : "unnamed bit");
+				report_xml_string(&cases, line.data);
+				cc_buf_free(&line);
+			}
+			cc_buf_puts(&cases, "</failure>\n");
+		}
+		cc_buf_puts(&cases, "    </testcase>\n");
+		i++;
+	}
+	report_set_label(r->src, sl, sizeof sl);
+	report_set_label(r->dst, dl, sizeof dl);
+	cc_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+		       "  <testsuite name=\"");
+	cc_buf_printf(b, "cpucompat %s ", o->command);
+	report_xml_string(b, sl);
+	cc_buf_puts(b, " -&gt; ");
+	report_xml_string(b, dl);
+	cc_buf_printf(b, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+			 "skipped=\"%zu\">\n",
+		      tests + 1, failures + (r->vendor_mismatch ? 1 : 0),
+		      skipped);
+	cc_buf_printf(b, "    <testcase classname=\"cpucompat.%s\" "
+			 "name=\"vendor\">\n",
+		      o->command);
+	if (r->vendor_mismatch) {
+		cc_buf_puts(b, "      <failure type=\"vendor\" message=\"vendor "
+			       "mismatch\">");
+		report_xml_string(b, r->src->vendor_id);
+		cc_buf_puts(b, " -&gt; ");
+		report_xml_string(b, r->dst->vendor_id);
+		cc_buf_puts(b, "</failure>\n");
+	}
+	cc_buf_puts(b, "    </testcase>\n");
+	cc_buf_add(b, cases.data ? cases.data : "", cases.len);
+	cc_buf_puts(b, "  </testsuite>\n</testsuites>\n");
+	cc_buf_free(&cases);
+}
