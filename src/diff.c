@@ -175,7 +175,7 @@ static void visit_key(struct walk *w, uint32_t leaf, uint32_t sub)
 	if (leaf == 0xd && !xsave_component_wanted(w, sub))
 		return;
 	for (reg = 0; reg < CC_NREGS; reg++) {
-		uint32_t sk, dk, sv, dv, covered = 0, flagreg = 0;
+		uint32_t sk, dk, sv, dv, covered = 0;
 		size_t b, e, i;
 		int bit;
 
@@ -188,14 +188,14 @@ static void visit_key(struct walk *w, uint32_t leaf, uint32_t sub)
 			if (!cc_field_applies(f, sub, w->vendor))
 				continue;
 			covered |= cc_field_mask(f);
-			if (f->rule == CC_RULE_SUBSET)
-				flagreg = 1;
 			compare(w, leaf, sub, reg, f, f->lo, f->hi,
 				(enum cc_rule)f->rule, (enum cc_sev)f->severity,
 				sv, sk, dv, dk, w->o->with_matches);
 		}
 		/* Unnamed bits: compare as flags, one finding per bit, but
-		 * only where something differs (matches are not listed). */
+		 * only where something differs (matches are not listed).  A
+		 * bit we cannot name may be a feature the guest detected, so
+		 * losing one blocks. */
 		if ((~covered & ((sv ^ dv) | (sk ^ dk))) == 0)
 			continue;
 		for (bit = 0; bit < 32; bit++) {
@@ -205,8 +205,7 @@ static void visit_key(struct walk *w, uint32_t leaf, uint32_t sub)
 				continue;
 			compare(w, leaf, sub, reg, NULL, (uint8_t)bit,
 				(uint8_t)bit, CC_RULE_SUBSET,
-				flagreg ? CC_SEV_INCOMPATIBLE : CC_SEV_INFO,
-				sv, sk, dv, dk, 0);
+				CC_SEV_INCOMPATIBLE, sv, sk, dv, dk, 0);
 		}
 	}
 }
@@ -373,16 +372,19 @@ const char *cc_verdict_name(enum cc_verdict v)
 
 void cc_finding_position(const struct cc_finding *f, char *out, size_t n)
 {
-	char reg[4];
+	char reg[4], leaf[16];
 	int i;
 
 	for (i = 0; i < 3; i++)
 		reg[i] = (char)(cc_reg_name((enum cc_reg)f->reg)[i] - 'a' + 'A');
 	reg[3] = '\0';
+	/* leaves 0-9 read the same in hex and decimal: "CPUID.(7,0)" as in
+	 * the manuals' prose; others carry 0x: "CPUID.(0x80000008,0)" */
+	snprintf(leaf, sizeof leaf, f->leaf < 10 ? "%u" : "0x%x", f->leaf);
 	if (f->lo == f->hi)
-		snprintf(n ? out : NULL, n, "CPUID.(%#x,%u).%s[%u]", f->leaf,
-			 f->subleaf, reg, f->lo);
+		snprintf(out, n, "CPUID.(%s,%u).%s[%u]", leaf, f->subleaf, reg,
+			 f->lo);
 	else
-		snprintf(out, n, "CPUID.(%#x,%u).%s[%u:%u]", f->leaf,
-			 f->subleaf, reg, f->hi, f->lo);
+		snprintf(out, n, "CPUID.(%s,%u).%s[%u:%u]", leaf, f->subleaf,
+			 reg, f->hi, f->lo);
 }

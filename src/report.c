@@ -131,6 +131,32 @@ static void what_happens(struct cc_buf *b, const struct cc_finding *f,
 		cc_buf_puts(b, "values differ");
 }
 
+/* Append TEXT word-wrapped to 80 columns, every line indented by 6. */
+static void wrapped(struct cc_buf *b, const char *text)
+{
+	size_t colm = 6;
+	const char *p = text;
+
+	cc_buf_puts(b, "      ");
+	while (*p) {
+		size_t w = strcspn(p, " ");
+
+		if (colm > 6 && colm + 1 + w > 80) {
+			cc_buf_puts(b, "\n      ");
+			colm = 6;
+		} else if (colm > 6) {
+			cc_buf_puts(b, " ");
+			colm++;
+		}
+		cc_buf_add(b, p, w);
+		colm += w;
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+	cc_buf_puts(b, "\n");
+}
+
 static void text_finding(struct cc_buf *b, const struct cc_finding *f,
 			 const struct report_opts *o, int symmetric)
 {
@@ -139,24 +165,60 @@ static void text_finding(struct cc_buf *b, const struct cc_finding *f,
 			: f->severity == CC_SEV_WARNING     ? C_YEL
 							    : "";
 
+	const char *nm;
+	size_t width;
+
 	cc_finding_position(f, pos, sizeof pos);
 	report_value(f, 0, sv, sizeof sv);
 	report_value(f, 1, dv, sizeof dv);
-	cc_buf_printf(b, "  %s%-20s%s %-26s %s -> %s", col(o, c),
-		      fname(f, o, name, sizeof name), col(o, C_OFF), pos, sv,
-		      dv);
-	if (f->waived)
-		cc_buf_printf(b, "  [waived%s%s]", f->waiver && *f->waiver ? ": " : "",
+	nm = fname(f, o, name, sizeof name);
+	width = 2 + (strlen(nm) > 20 ? strlen(nm) : 20) + 1 +
+		(strlen(pos) > 26 ? strlen(pos) : 26) + 1 + strlen(sv) + 4 +
+		strlen(dv);
+	cc_buf_printf(b, "  %s%-20s%s ", col(o, c), nm, col(o, C_OFF));
+	if (width > 80)
+		cc_buf_puts(b, "\n    ");
+	cc_buf_printf(b, "%-26s %s -> %s", pos, sv, dv);
+	if (f->waived) {
+		cc_buf_printf(b, "\n      [waived%s%s]",
+			      f->waiver && *f->waiver ? ": " : "",
 			      f->waiver ? f->waiver : "");
-	cc_buf_puts(b, "\n      ");
-	if (f->field != NULL) {
-		cc_buf_printf(b, "%s%s%s\n", col(o, C_DIM),
-			      f->field->description, col(o, C_OFF));
-	} else {
-		cc_buf_printf(b, "%sno known meaning; ", col(o, C_DIM));
-		what_happens(b, f, symmetric);
-		cc_buf_printf(b, "%s\n", col(o, C_OFF));
 	}
+	cc_buf_puts(b, "\n");
+	if (o->color)
+		cc_buf_puts(b, C_DIM);
+	if (f->field != NULL) {
+		wrapped(b, f->field->description);
+	} else {
+		struct cc_buf t;
+
+		cc_buf_init(&t);
+		cc_buf_puts(&t, "no known meaning; ");
+		what_happens(&t, f, symmetric);
+		wrapped(b, t.data);
+		cc_buf_free(&t);
+	}
+	if (o->color)
+		cc_buf_puts(b, C_OFF);
+}
+
+/* "  source: LABEL (NAME)" within 80 columns: NAME moves to its own line
+ * when long, and keeps only its tail when longer than a line. */
+static void side_line(struct cc_buf *b, const char *role, const char *label,
+		      const char *name)
+{
+	size_t n = strlen(name);
+
+	cc_buf_printf(b, "  %s: %s", role, label);
+	if (strcmp(label, name) != 0) {
+		if (4 + strlen(role) + strlen(label) + n + 3 <= 80)
+			cc_buf_printf(b, " (%s)", name);
+		else if (n <= 70)
+			cc_buf_printf(b, "\n          %s", name);
+		else
+			cc_buf_printf(b, "\n          ...%s", name + n - 67);
+	}
+	cc_buf_puts(b, "\n");
 }
 
 static void header(struct cc_buf *b, const struct cc_report *r,
@@ -192,13 +254,8 @@ static void header(struct cc_buf *b, const struct cc_report *r,
 	else
 		cc_buf_puts(b, ": a guest started on the source can run on the "
 			       "target\n");
-	cc_buf_printf(b, "  %s: %s", r->symmetric ? "A" : "source", sl);
-	if (strcmp(sl, r->src->name) != 0)
-		cc_buf_printf(b, " (%s)", r->src->name);
-	cc_buf_printf(b, "\n  %s: %s", r->symmetric ? "B" : "target", dl);
-	if (strcmp(dl, r->dst->name) != 0)
-		cc_buf_printf(b, " (%s)", r->dst->name);
-	cc_buf_puts(b, "\n");
+	side_line(b, r->symmetric ? "A" : "source", sl, r->src->name);
+	side_line(b, r->symmetric ? "B" : "target", dl, r->dst->name);
 }
 
 /* Compact list of names, wrapped at 78 columns. */
@@ -292,11 +349,10 @@ void report_text(struct cc_buf *b, const struct cc_report *r,
 	}
 	cc_buf_printf(b,
 		      "\nSummary: %zu incompatible, %zu warning%s, %zu info, "
-		      "%zu waived; %zu field%s left to the host.\n",
+		      "%zu waived; %zu left to the host.\n",
 		      r->count[CC_SEV_INCOMPATIBLE], r->count[CC_SEV_WARNING],
 		      r->count[CC_SEV_WARNING] == 1 ? "" : "s",
-		      r->count[CC_SEV_INFO], r->waived, r->host_dependent,
-		      r->host_dependent == 1 ? "" : "s");
+		      r->count[CC_SEV_INFO], r->waived, r->host_dependent);
 }
 
 static void json_side(struct cc_buf *b, const struct cc_set *s)
@@ -429,8 +485,9 @@ void report_junit(struct cc_buf *b, const struct cc_report *r,
 			i++;
 			continue; /* group already written */
 		}
-		snprintf(name, sizeof name, "CPUID.(%#x,%u).%s", g->leaf,
-			 g->subleaf, cc_reg_name((enum cc_reg)g->reg));
+		snprintf(name, sizeof name,
+			 g->leaf < 10 ? "CPUID.(%u,%u).%s" : "CPUID.(0x%x,%u).%s",
+			 g->leaf, g->subleaf, cc_reg_name((enum cc_reg)g->reg));
 		for (k = i; k < r->n; k++) {
 			const struct cc_finding *f = &r->findings[k];
 
