@@ -22,7 +22,13 @@ struct cc_set *capture_host(struct cc_err *e);
 /* DEVICE NULL means /dev/kvm (or $CPUCOMPAT_KVM_DEVICE, for tests). */
 struct cc_set *capture_kvm(const char *device, struct cc_err *e);
 
-/* Fill the common metadata of a freshly captured set. */
+/* Fill the common metadata of a freshly captured set (cheap: no
+ * /proc/cpuinfo, so a check stays start-up bound). */
 void capture_add_meta(struct cc_set *s, const char *source);
+
+/* Complete the provenance of a live capture for files that record it
+ * (dump, generate): the microcode revision, from /proc/cpuinfo when sysfs
+ * does not have it.  No-op for sets that are not live captures. */
+void capture_add_provenance(struct cc_set *s);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "capture.h"
 #include "cc_buf.h"
 #include "cmd.h"
 #include "fmt.h"
@@ -60,6 +61,7 @@ static int run(const struct cmd *self, int argc, char **argv)
 	s = cmd_load(spec, &so);
 	if (s == NULL)
 		return CC_EXIT_ERROR;
+	capture_add_provenance(s);
 	cc_buf_init(&b);
 	r = f->write(&b, s, &e);
 	if (r == 0)
