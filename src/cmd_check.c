@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "cc_buf.h"
 #include "cmd.h"
 #include "diff.h"
@@ -232,6 +233,17 @@ static int run_compare(const struct cmd *self, int argc, char **argv,
 	dopts.waivers = ws.w;
 	dopts.nwaivers = ws.n;
 	r = cc_diff(a, b, d, &dopts);
+	/* A KVM target lacking features: say which ones the CPU itself has,
+	 * so "nested KVM hides them" is told apart from "old CPU". */
+	if (!symmetric && strcmp(argv[optind + 1], "kvm") == 0 &&
+	    r->count[CC_SEV_INCOMPATIBLE] > 0) {
+		struct cc_set *raw = capture_host(&e);
+
+		if (raw != NULL) {
+			cc_report_explain_kvm(r, raw);
+			cc_set_free(raw);
+		}
+	}
 	ro.color = strcmp(format, "text") == 0 && out == NULL &&
 		   cmd_color(color, 1);
 	if (strcmp(format, "json") == 0)

@@ -335,11 +335,37 @@ struct cc_report *cc_diff(const struct cc_set *src, const struct cc_set *dst,
 	qsort(r->findings, r->n, sizeof *r->findings, cmp_finding);
 	if (r->vendor_mismatch || r->count[CC_SEV_INCOMPATIBLE] > 0)
 		r->verdict = CC_VERDICT_INCOMPATIBLE;
-	else if (r->count[CC_SEV_WARNING] + r->count[CC_SEV_INFO] + r->waived > 0)
+	else if (r->count[CC_SEV_WARNING] + r->count[CC_SEV_INFO] + r->waived +
+			 r->host_dependent > 0)
 		r->verdict = CC_VERDICT_COMPATIBLE;
 	else
 		r->verdict = CC_VERDICT_IDENTICAL;
 	return r;
+}
+
+void cc_report_explain_kvm(struct cc_report *r, const struct cc_set *raw_host)
+{
+	size_t i;
+
+	r->kvm_hidden = 0;
+	for (i = 0; i < r->n; i++) {
+		struct cc_finding *f = &r->findings[i];
+		uint32_t k, v, mask;
+
+		if (f->status != CC_STATUS_DIFFERENT ||
+		    f->change != CC_CHANGE_MISSING || !exists(raw_host, f->leaf))
+			continue;
+		v = cc_set_reg(raw_host, f->leaf, f->subleaf,
+			       (enum cc_reg)f->reg, &k);
+		mask = (f->hi - f->lo == 31) ? UINT32_MAX
+					     : ((1u << (f->hi - f->lo + 1)) - 1);
+		v = (v >> f->lo) & mask;
+		/* every bit the source needs and KVM lacks is on the CPU */
+		if ((f->src & ~f->dst & ~v) == 0) {
+			f->kvm_hides = 1;
+			r->kvm_hidden++;
+		}
+	}
 }
 
 void cc_report_free(struct cc_report *r)

@@ -51,6 +51,7 @@ struct cc_finding {
 	uint32_t src, dst;            /* the field's values, shifted down */
 	uint32_t src_known, dst_known; /* their known masks, shifted down */
 	const char *waiver;           /* reason, borrowed from the waivers */
+	uint8_t kvm_hides; /* the raw CPU has what the KVM target lacks */
 };
 
 struct cc_waiver {
@@ -76,12 +77,19 @@ struct cc_report {
 	size_t waived;        /* differing but waived */
 	size_t host_dependent; /* fields left to the host */
 	size_t matched;        /* fields compared and found acceptable */
+	size_t kvm_hidden;     /* findings with kvm_hides set */
 };
 
 /* Compare; the report borrows SRC, DST and D, which must outlive it. */
 struct cc_report *cc_diff(const struct cc_set *src, const struct cc_set *dst,
 			  const struct cc_defs *d, const struct cc_diff_opts *o);
 void cc_report_free(struct cc_report *r);
+
+/* When the target is KVM's view of this machine, mark the findings whose
+ * missing bits RAW_HOST (this machine's own CPUID) does have: the CPU has
+ * the feature but KVM does not offer it to guests (nested virtualization,
+ * a kvm module parameter, an old kernel).  Sets r->kvm_hidden. */
+void cc_report_explain_kvm(struct cc_report *r, const struct cc_set *raw_host);
 
 /* "missing", "added", "changed"; "identical", "compatible", "incompatible" */
 const char *cc_change_name(enum cc_change c);

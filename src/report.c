@@ -187,7 +187,15 @@ static void text_finding(struct cc_buf *b, const struct cc_finding *f,
 	cc_buf_puts(b, "\n");
 	if (o->color)
 		cc_buf_puts(b, C_DIM);
-	if (f->field != NULL) {
+	if (f->field != NULL && f->kvm_hides) {
+		struct cc_buf t;
+
+		cc_buf_init(&t);
+		cc_buf_printf(&t, "%s [the CPU has it, KVM hides it]",
+			      f->field->description);
+		wrapped(b, t.data);
+		cc_buf_free(&t);
+	} else if (f->field != NULL) {
 		wrapped(b, f->field->description);
 	} else {
 		struct cc_buf t;
@@ -248,6 +256,12 @@ static void header(struct cc_buf *b, const struct cc_report *r,
 		cc_buf_printf(b, ": vendor mismatch, %s -> %s; a guest cannot "
 				 "move between CPU vendors\n",
 			      r->src->vendor_id, r->dst->vendor_id);
+	else if (r->src->kind == CC_KIND_PROFILE)
+		cc_buf_puts(b, r->verdict == CC_VERDICT_INCOMPATIBLE
+				       ? ": the target cannot run guests of this "
+					 "profile\n"
+				       : ": the target can run guests of this "
+					 "profile\n");
 	else if (r->verdict == CC_VERDICT_INCOMPATIBLE)
 		cc_buf_puts(b, ": a guest started on the source cannot safely "
 			       "run on the target\n");
@@ -353,6 +367,16 @@ void report_text(struct cc_buf *b, const struct cc_report *r,
 		      r->count[CC_SEV_INCOMPATIBLE], r->count[CC_SEV_WARNING],
 		      r->count[CC_SEV_WARNING] == 1 ? "" : "s",
 		      r->count[CC_SEV_INFO], r->waived, r->host_dependent);
+	if (r->kvm_hidden)
+		cc_buf_printf(b,
+			      "\nNote: %zu of the missing features are on this CPU, "
+			      "but KVM does not offer\nthem to guests. Typical "
+			      "causes: this machine is itself a guest (nested\n"
+			      "KVM sees only what the outer hypervisor "
+			      "passes on), a kvm module parameter,\nor an older "
+			      "kernel. 'cpucompat diff host kvm' lists all of "
+			      "them.\n",
+			      r->kvm_hidden);
 }
 
 static void json_side(struct cc_buf *b, const struct cc_set *s)
@@ -408,7 +432,8 @@ static void json_finding(struct cc_buf *b, const struct cc_finding *f,
 				       : NULL);
 	cc_buf_puts(b, ", \"description\": ");
 	report_json_string(b, f->field ? f->field->description : NULL);
-	cc_buf_printf(b, ", \"waived\": %s, \"waiver\": ",
+	cc_buf_printf(b, ", \"kvm_hides\": %s, \"waived\": %s, \"waiver\": ",
+		      f->kvm_hides ? "true" : "false",
 		      f->waived ? "true" : "false");
 	report_json_string(b, f->waived ? (f->waiver ? f->waiver : "") : NULL);
 	cc_buf_puts(b, "}");
