@@ -332,7 +332,8 @@ struct cc_report *cc_diff(const struct cc_set *src, const struct cc_set *dst,
 		else
 			r->count[f->severity]++;
 	}
-	qsort(r->findings, r->n, sizeof *r->findings, cmp_finding);
+	if (r->n > 1)
+		qsort(r->findings, r->n, sizeof *r->findings, cmp_finding);
 	if (r->vendor_mismatch || r->count[CC_SEV_INCOMPATIBLE] > 0)
 		r->verdict = CC_VERDICT_INCOMPATIBLE;
 	else if (r->count[CC_SEV_WARNING] + r->count[CC_SEV_INFO] + r->waived +

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -272,24 +273,36 @@ static void header(struct cc_buf *b, const struct cc_report *r,
 	side_line(b, r->symmetric ? "B" : "target", dl, r->dst->name);
 }
 
-/* Compact list of names, wrapped at 78 columns. */
+/* Compact list of names, each once, wrapped at 78 columns. */
 static void name_list(struct cc_buf *b, const struct cc_report *r, size_t from,
 		      size_t to, const struct report_opts *o)
 {
-	size_t i, colm = 4;
-	char name[40];
+	size_t i, k, colm = 4;
+	char name[40], other[40];
+	int first = 1;
 
 	cc_buf_puts(b, "    ");
 	for (i = from; i < to; i++) {
 		const char *n = fname(&r->findings[i], o, name, sizeof name);
 		size_t len = strlen(n) + 2;
 
-		if (colm + len > 78) {
+		for (k = from; k < i; k++)
+			if (strcmp(fname(&r->findings[k], o, other,
+					 sizeof other), n) == 0)
+				break;
+		if (k < i)
+			continue;
+		if (!first)
+			cc_buf_puts(b, ",");
+		if (!first && colm + len > 78) {
 			cc_buf_puts(b, "\n    ");
 			colm = 4;
+		} else if (!first) {
+			cc_buf_puts(b, " ");
 		}
-		cc_buf_printf(b, "%s%s", n, i + 1 < to ? ", " : "");
+		cc_buf_puts(b, n);
 		colm += len;
+		first = 0;
 	}
 	cc_buf_puts(b, "\n");
 }
@@ -483,49 +496,55 @@ void report_json(struct cc_buf *b, const struct cc_report *r,
 	cc_buf_puts(b, "\n}\n");
 }
 
-/* One testcase per (leaf, subleaf, register) the report compared. */
+static int cmp_position(const void *x, const void *y)
+{
+	const struct cc_finding *a = *(const struct cc_finding *const *)x;
+	const struct cc_finding *b = *(const struct cc_finding *const *)y;
+
+	if (a->leaf != b->leaf)
+		return a->leaf < b->leaf ? -1 : 1;
+	if (a->subleaf != b->subleaf)
+		return a->subleaf < b->subleaf ? -1 : 1;
+	if (a->reg != b->reg)
+		return a->reg < b->reg ? -1 : 1;
+	return (a->lo > b->lo) - (a->lo < b->lo);
+}
+
+static int same_group(const struct cc_finding *a, const struct cc_finding *b)
+{
+	return a->leaf == b->leaf && a->subleaf == b->subleaf && a->reg == b->reg;
+}
+
+/* One testcase per (leaf, subleaf, register) the report compared: the
+ * findings, sorted by position, are walked once group by group. */
 void report_junit(struct cc_buf *b, const struct cc_report *r,
 		  const struct report_opts *o)
 {
 	struct cc_buf cases;
-	size_t i = 0, tests = 0, failures = 0, skipped = 0;
+	const struct cc_finding **by = cc_xmalloc((r->n ? r->n : 1) * sizeof *by);
+	size_t i, j, k, tests = 0, failures = 0, skipped = 0;
 	char sl[96], dl[96];
 
+	for (i = 0; i < r->n; i++)
+		by[i] = &r->findings[i];
+	qsort(by, r->n, sizeof *by, cmp_position);
 	cc_buf_init(&cases);
-	while (i < r->n) {
-		size_t j, k, fails = 0, hostdep = 0, nf = 0;
-		const struct cc_finding *g = &r->findings[i];
+	for (i = 0; i < r->n; i = j) {
+		const struct cc_finding *g = by[i];
+		size_t fails = 0, hostdep = 0;
 		char name[64];
 
-		/* the report is sorted by status first; gather this group
-		 * from the whole list */
-		for (j = 0; j < i; j++) {
-			const struct cc_finding *p = &r->findings[j];
-
-			if (p->leaf == g->leaf && p->subleaf == g->subleaf &&
-			    p->reg == g->reg)
-				break;
-		}
-		if (j < i) {
-			i++;
-			continue; /* group already written */
+		for (j = i; j < r->n && same_group(by[j], g); j++) {
+			if (by[j]->status == CC_STATUS_HOSTDEP)
+				hostdep++;
+			if (by[j]->status == CC_STATUS_DIFFERENT &&
+			    !by[j]->waived &&
+			    by[j]->severity == CC_SEV_INCOMPATIBLE)
+				fails++;
 		}
 		snprintf(name, sizeof name,
 			 g->leaf < 10 ? "CPUID.(%u,%u).%s" : "CPUID.(0x%x,%u).%s",
 			 g->leaf, g->subleaf, cc_reg_name((enum cc_reg)g->reg));
-		for (k = i; k < r->n; k++) {
-			const struct cc_finding *f = &r->findings[k];
-
-			if (f->leaf != g->leaf || f->subleaf != g->subleaf ||
-			    f->reg != g->reg)
-				continue;
-			nf++;
-			if (f->status == CC_STATUS_HOSTDEP)
-				hostdep++;
-			if (f->status == CC_STATUS_DIFFERENT && !f->waived &&
-			    f->severity == CC_SEV_INCOMPATIBLE)
-				fails++;
-		}
 		tests++;
 		cc_buf_printf(&cases,
 			      "    <testcase classname=\"cpucompat.%s\" "
@@ -537,21 +556,12 @@ void report_junit(struct cc_buf *b, const struct cc_report *r,
 				      "      <failure type=\"incompatible\" "
 				      "message=\"%zu incompatible field%s\">",
 				      fails, fails == 1 ? "" : "s");
-		} else if (hostdep == nf) {
-			skipped++;
-			cc_buf_puts(&cases, "      <skipped message=\"left to "
-					    "the host by a profile\"/>\n");
-		}
-		if (fails) {
-			for (k = i; k < r->n; k++) {
-				const struct cc_finding *f = &r->findings[k];
+			for (k = i; k < j; k++) {
+				const struct cc_finding *f = by[k];
 				char pos[48], sv[32], dv[32], nm[40];
 				struct cc_buf line;
 
-				if (f->leaf != g->leaf ||
-				    f->subleaf != g->subleaf ||
-				    f->reg != g->reg ||
-				    f->status != CC_STATUS_DIFFERENT)
+				if (f->status != CC_STATUS_DIFFERENT)
 					continue;
 				cc_finding_position(f, pos, sizeof pos);
 				report_value(f, 0, sv, sizeof sv);
@@ -567,10 +577,14 @@ void report_junit(struct cc_buf *b, const struct cc_report *r,
 				cc_buf_free(&line);
 			}
 			cc_buf_puts(&cases, "</failure>\n");
+		} else if (hostdep == j - i) {
+			skipped++;
+			cc_buf_puts(&cases, "      <skipped message=\"left to "
+					    "the host by a profile\"/>\n");
 		}
 		cc_buf_puts(&cases, "    </testcase>\n");
-		i++;
 	}
+	free(by);
 	report_set_label(r->src, sl, sizeof sl);
 	report_set_label(r->dst, dl, sizeof dl);
 	cc_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
