@@ -258,7 +258,11 @@ int cc_set_finish(struct cc_set *s, struct cc_err *e)
 		}
 	}
 	/* Drop every entry past its range maximum (never store the echo).
-	 * A profile whose leaf 0 leaves EAX to the host keeps its leaves. */
+	 * Profiles keep theirs: a VMM applies every adjustment it is given
+	 * and re-export must reproduce them; readers of a profile ask
+	 * cc_set_range_max whether a leaf exists for the guest. */
+	if (s->kind == CC_KIND_PROFILE)
+		return 0;
 	for (i = j = 0; i < s->n; i++) {
 		const struct cc_leaf *l = &s->leaves[i];
 		uint32_t base = range_base(l->leaf);

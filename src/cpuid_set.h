@@ -10,9 +10,11 @@
  *
  * Range maxima: leaf 0 EAX bounds the basic range, 0x40000000 EAX the
  * hypervisor range, 0x80000000 EAX the extended range (likewise 0x80860000,
- * 0xC0000000).  cc_set_finish drops every entry past its range maximum:
- * Intel echoes the highest basic leaf for such leaves, and that echo must
- * never be stored or diffed.
+ * 0xC0000000).  cc_set_finish drops every dump entry past its range
+ * maximum: Intel echoes the highest basic leaf for such leaves, and that
+ * echo must never be stored or diffed.  Profiles keep such entries (a VMM
+ * applies them all; re-export needs them) and the diff treats them as
+ * absent for the guest.
  *
  * Ownership: a set owns its entries, metadata and warnings; strings passed
  * in are copied.

@@ -1,0 +1,454 @@
+/*
+ * etallen cpuid(1) raw text, as `cpuid -r` (every CPU, "CPU 0:" ...) and
+ * `cpuid -1 -r` ("CPU:") print it: one line per leaf and subleaf,
+ *
+ *    0x00000007 0x00: eax=0x00000002 ebx=0xf1bf2ffb ecx=... edx=...
+ *
+ * Old cpuid versions print no subleaf column ("   0x00000004: eax=..."):
+ * the subleaf is then the line's rank among consecutive lines of the same
+ * leaf, which is how those versions enumerated them.  The reader takes one
+ * CPU block (fmt_opts.cpu, by its header number; the first by default); the
+ * writer prints a single "CPU:" block that `cpuid -f FILE` decodes.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+
+#define CPUID_R_MAX_EXPAND 64 /* widest profile range the writer expands */
+
+struct line {
+	const char *p; /* start of the line, after leading blanks */
+	size_t n;      /* length without the line end and trailing blanks */
+	int no;        /* 1-based line number */
+};
+
+/* Seen (leaf, subleaf) of the chosen block, for duplicate messages. */
+struct seen {
+	uint32_t leaf, sub;
+	int line;
+};
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+static int is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	       (c >= 'A' && c <= 'F');
+}
+
+/* Next line of BUF at *POS, trimmed; 0 at the end of the buffer. */
+static int next_line(const char *buf, size_t len, size_t *pos,
+		     struct line *l)
+{
+	size_t s = *pos, e;
+
+	if (s >= len)
+		return 0;
+	e = s;
+	while (e < len && buf[e] != '\n')
+		e++;
+	*pos = e < len ? e + 1 : e;
+	l->no++;
+	while (s < e && is_blank(buf[s]))
+		s++;
+	while (e > s && is_blank(buf[e - 1]))
+		e--;
+	l->p = buf + s;
+	l->n = e - s;
+	return 1;
+}
+
+/* Why S..S+N is not a 32-bit hex number, for messages. */
+static const char *hex_problem(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		i = 2;
+	if (i == n)
+		return "empty number";
+	if (s[0] == '-')
+		return "negative number";
+	for (; i < n; i++)
+		if (!is_hex(s[i]))
+			return "not a hex number";
+	return "value over 32 bits";
+}
+
+/* Split off the next blank-separated token of L at *I. */
+static int token(const struct line *l, size_t *i, const char **t, size_t *tn)
+{
+	size_t s = *i;
+
+	while (s < l->n && is_blank(l->p[s]))
+		s++;
+	if (s >= l->n)
+		return 0;
+	*t = l->p + s;
+	while (s < l->n && !is_blank(l->p[s]))
+		s++;
+	*tn = (size_t)(l->p + s - *t);
+	*i = s;
+	return 1;
+}
+
+/*
+ * "CPU:" (-> 0) or "CPU <n>:" header.  Returns 1 with *NUM, 0 when L is not
+ * a header, -1 on a malformed number.
+ */
+static int parse_header(const struct line *l, long *num)
+{
+	size_t i = 3;
+	long v = 0;
+
+	if (l->n < 4 || memcmp(l->p, "CPU", 3) != 0)
+		return 0;
+	if (l->p[3] == ':' && l->n == 4) {
+		*num = 0;
+		return 1;
+	}
+	if (l->p[3] != ' ')
+		return 0;
+	while (i < l->n && l->p[i] == ' ')
+		i++;
+	if (i >= l->n || l->p[i] < '0' || l->p[i] > '9')
+		return -1;
+	while (i < l->n && l->p[i] >= '0' && l->p[i] <= '9') {
+		v = v * 10 + (l->p[i] - '0');
+		if (v > 1000000)
+			return -1;
+		i++;
+	}
+	if (i + 1 != l->n || l->p[i] != ':')
+		return -1;
+	*num = v;
+	return 1;
+}
+
+struct leafline {
+	uint32_t leaf, sub, reg[CC_NREGS];
+	int has_sub; /* 0: old layout without the subleaf column */
+};
+
+/* Parse a leaf line; -1 with E naming NAME and the line. */
+static int parse_leaf_line(const struct line *l, const char *name,
+			   struct leafline *out, struct cc_err *e)
+{
+	static const char *const pfx[CC_NREGS] = {"eax=", "ebx=", "ecx=",
+						  "edx="};
+	size_t i = 0, tn;
+	const char *t;
+	int r;
+
+	if (!token(l, &i, &t, &tn))
+		return cc_errf(e, "%s:%d: expected a leaf line", name, l->no);
+	out->has_sub = t[tn - 1] != ':';
+	if (!out->has_sub)
+		tn--;
+	if (tn < 3 || t[0] != '0' || (t[1] != 'x' && t[1] != 'X') ||
+	    fmt_parse_hex32(t, tn, &out->leaf) < 0)
+		return cc_errf(e,
+			       "%s:%d: expected a leaf like 0x00000007, got "
+			       "\"%.*s\" (%s)",
+			       name, l->no, (int)tn, t, hex_problem(t, tn));
+	out->sub = 0;
+	if (out->has_sub) {
+		if (!token(l, &i, &t, &tn) || t[tn - 1] != ':')
+			return cc_errf(e,
+				       "%s:%d: expected a subleaf like 0x00: "
+				       "after the leaf (truncated line?)",
+				       name, l->no);
+		tn--;
+		if (tn < 3 || t[0] != '0' || (t[1] != 'x' && t[1] != 'X') ||
+		    fmt_parse_hex32(t, tn, &out->sub) < 0)
+			return cc_errf(e,
+				       "%s:%d: expected a subleaf like 0x00, "
+				       "got \"%.*s\" (%s)",
+				       name, l->no, (int)tn, t,
+				       hex_problem(t, tn));
+	}
+	for (r = 0; r < CC_NREGS; r++) {
+		if (!token(l, &i, &t, &tn))
+			return cc_errf(e,
+				       "%s:%d: truncated line: expected "
+				       "%s0x..., got the end of the line",
+				       name, l->no, pfx[r]);
+		if (tn < 4 || memcmp(t, pfx[r], 4) != 0)
+			return cc_errf(e, "%s:%d: expected %s0x..., got \"%.*s\"",
+				       name, l->no, pfx[r], (int)tn, t);
+		t += 4;
+		tn -= 4;
+		if (tn < 3 || t[0] != '0' || (t[1] != 'x' && t[1] != 'X') ||
+		    fmt_parse_hex32(t, tn, &out->reg[r]) < 0)
+			return cc_errf(e,
+				       "%s:%d: %s expected 0x and up to 8 hex "
+				       "digits, got \"%.*s\" (%s)",
+				       name, l->no, pfx[r], (int)tn, t,
+				       hex_problem(t, tn));
+	}
+	if (token(l, &i, &t, &tn))
+		return cc_errf(e, "%s:%d: unexpected \"%.*s\" after edx",
+			       name, l->no, (int)tn, t);
+	return 0;
+}
+
+static int cpuid_r_detect(const char *buf, size_t len)
+{
+	size_t pos = 0, lines = 0;
+	struct line l = {NULL, 0, 0};
+
+	/* The first non-blank line is a CPU header or a leaf line. */
+	while (lines++ < 8 && next_line(buf, len, &pos, &l)) {
+		long num;
+
+		if (l.n == 0)
+			continue;
+		if (parse_header(&l, &num) == 1)
+			return 1;
+		return l.n > 16 && l.p[0] == '0' && l.p[1] == 'x' &&
+		       memmem(l.p, l.n, ": eax=0x", 8) != NULL;
+	}
+	return 0;
+}
+
+/* Block bookkeeping of one read. */
+struct blocks {
+	long *nums;   /* header numbers, in file order */
+	size_t n;
+	long want;    /* fmt_opts.cpu; -1 = the first block */
+	int in_block; /* a header (or a first leaf line) was seen */
+	int in_want;  /* the current block is the chosen one */
+	int got_want; /* the chosen block was seen */
+};
+
+/* Start block NUM; -1 when NUM was seen before. */
+static int start_block(struct blocks *b, long num)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->nums[i] == num)
+			return -1;
+	b->nums = cc_xrealloc(b->nums, (b->n + 1) * sizeof *b->nums);
+	b->nums[b->n++] = num;
+	b->in_block = 1;
+	b->in_want = !b->got_want && (b->want < 0 || b->want == num);
+	if (b->in_want)
+		b->got_want = 1;
+	return 0;
+}
+
+static void no_such_cpu(const struct blocks *b, const char *name,
+			struct cc_err *e)
+{
+	long lo = b->nums[0], hi = b->nums[0];
+	size_t i;
+
+	for (i = 1; i < b->n; i++) {
+		if (b->nums[i] < lo)
+			lo = b->nums[i];
+		if (b->nums[i] > hi)
+			hi = b->nums[i];
+	}
+	cc_errf(e, "%s: no CPU %ld in this file: it has %zu CPU%s, numbered "
+		   "%ld to %ld",
+		name, b->want, b->n, b->n == 1 ? "" : "s", lo, hi);
+}
+
+static struct cc_set *cpuid_r_read(const char *buf, size_t len,
+				   const char *name,
+				   const struct fmt_opts *opts, struct cc_err *e)
+{
+	struct cc_set *s = cc_set_new(name, CC_KIND_DUMP);
+	struct blocks b = {NULL, 0, opts ? opts->cpu : -1, 0, 0, 0};
+	struct seen *seen = NULL;
+	size_t nseen = 0, capseen = 0, pos = 0;
+	struct line l = {NULL, 0, 0};
+	uint32_t prev_leaf = 0;
+	int prev_valid = 0, rank = 0;
+
+	while (next_line(buf, len, &pos, &l)) {
+		struct leafline ll;
+		struct cc_leaf *c;
+		long num = 0;
+		int h;
+		size_t i;
+
+		if (l.n == 0)
+			continue;
+		h = parse_header(&l, &num);
+		if (h < 0) {
+			cc_errf(e, "%s:%d: expected a header like \"CPU 0:\", "
+				   "got \"%.*s\"",
+				name, l.no, (int)l.n, l.p);
+			goto fail;
+		}
+		if (h == 0 && l.p[0] != '0') {
+			cc_errf(e,
+				"%s:%d: expected a \"CPU N:\" header or a leaf "
+				"line like \"0x00000007 0x00: eax=0x... "
+				"ebx=0x... ecx=0x... edx=0x...\", got \"%.*s\"",
+				name, l.no, l.n > 40 ? 40 : (int)l.n, l.p);
+			goto fail;
+		}
+		if (h > 0 || !b.in_block) {
+			/* leaf lines before any header: one CPU, number 0 */
+			if (start_block(&b, num) < 0) {
+				cc_errf(e, "%s:%d: CPU %ld appears twice", name,
+					l.no, num);
+				goto fail;
+			}
+			prev_valid = 0;
+			if (h > 0)
+				continue;
+		}
+		if (parse_leaf_line(&l, name, &ll, e) < 0)
+			goto fail;
+		if (!ll.has_sub) {
+			rank = prev_valid && prev_leaf == ll.leaf ? rank + 1 : 0;
+			ll.sub = (uint32_t)rank;
+		}
+		prev_leaf = ll.leaf;
+		prev_valid = 1;
+		if (!b.in_want)
+			continue;
+		c = cc_set_put(s, ll.leaf, ll.sub, ll.sub);
+		if (c == NULL) {
+			int first = 0;
+
+			for (i = 0; i < nseen; i++)
+				if (seen[i].leaf == ll.leaf &&
+				    seen[i].sub == ll.sub)
+					first = seen[i].line;
+			cc_errf(e,
+				"%s:%d: duplicate leaf 0x%08x subleaf 0x%02x "
+				"(first on line %d)",
+				name, l.no, ll.leaf, ll.sub, first);
+			goto fail;
+		}
+		memcpy(c->reg, ll.reg, sizeof c->reg);
+		if (nseen == capseen) {
+			capseen = capseen ? capseen * 2 : 128;
+			seen = cc_xrealloc(seen, capseen * sizeof *seen);
+		}
+		seen[nseen].leaf = ll.leaf;
+		seen[nseen].sub = ll.sub;
+		seen[nseen].line = l.no;
+		nseen++;
+	}
+	if (b.n == 0) {
+		cc_errf(e, "%s: no CPUID lines (expected `cpuid -r` output)",
+			name);
+		goto fail;
+	}
+	if (!b.got_want) {
+		no_such_cpu(&b, name, e);
+		goto fail;
+	}
+	if (s->n == 0) {
+		cc_errf(e, "%s: CPU %ld has no leaf lines", name,
+			b.want < 0 ? b.nums[0] : b.want);
+		goto fail;
+	}
+	free(seen);
+	free(b.nums);
+	if (cc_set_finish(s, e) < 0) {
+		cc_set_free(s);
+		return NULL;
+	}
+	return s;
+fail:
+	free(seen);
+	free(b.nums);
+	cc_set_free(s);
+	return NULL;
+}
+
+/* Register value of L for a dump-style writer; -1 and E when a bit of it
+ * is left to the host. */
+static int full_reg(const struct cc_set *s, const struct cc_leaf *l, int r,
+		    uint32_t *v, struct cc_err *e)
+{
+	uint32_t known = l->known[r];
+
+	if ((l->absent >> r) & 1)
+		known = (s->kind == CC_KIND_PROFILE &&
+			 s->uncovered == CC_UNCOVERED_HOST)
+				? 0
+				: UINT32_MAX;
+	if (known != UINT32_MAX)
+		return cc_errf(e,
+			       "%s: leaf 0x%08x subleaf %u %s: bits 0x%08x are "
+			       "left to the host; `cpuid -r` text holds only "
+			       "fully known registers (apply the profile to a "
+			       "host first)",
+			       s->name, l->leaf, l->first, cc_reg_name(r),
+			       ~known);
+	*v = (l->absent >> r) & 1 ? 0 : l->reg[r];
+	return 0;
+}
+
+static int cpuid_r_write(struct cc_buf *out, const struct cc_set *s,
+			 struct cc_err *e)
+{
+	struct cc_buf b;
+	size_t i;
+
+	cc_buf_init(&b);
+	cc_buf_puts(&b, "CPU:\n");
+	for (i = 0; i < s->n; i++) {
+		const struct cc_leaf *l = &s->leaves[i];
+		uint32_t v[CC_NREGS], sub;
+		int r;
+
+		for (r = 0; r < CC_NREGS; r++)
+			if (full_reg(s, l, r, &v[r], e) < 0)
+				goto fail;
+		if (l->last - l->first >= CPUID_R_MAX_EXPAND) {
+			cc_errf(e,
+				"%s: leaf 0x%08x covers subleaves %u..%u; "
+				"`cpuid -r` text lists single subleaves "
+				"(at most %d are expanded)",
+				s->name, l->leaf, l->first, l->last,
+				CPUID_R_MAX_EXPAND);
+			goto fail;
+		}
+		for (sub = l->first;; sub++) {
+			cc_buf_printf(&b,
+				      "   0x%08x 0x%02x: eax=0x%08x ebx=0x%08x "
+				      "ecx=0x%08x edx=0x%08x\n",
+				      l->leaf, sub, v[CC_EAX], v[CC_EBX],
+				      v[CC_ECX], v[CC_EDX]);
+			if (sub == l->last)
+				break;
+		}
+	}
+	cc_buf_add(out, b.data, b.len);
+	cc_buf_free(&b);
+	return 0;
+fail:
+	cc_buf_free(&b);
+	return -1;
+}
+
+/*
+ * Read: the block whose header number is opts->cpu (the first when -1); a
+ * missing one is an error saying how many CPUs the file has.  Write: one
+ * "CPU:" block with every entry; a register bit left to the host, or a
+ * profile range over CPUID_R_MAX_EXPAND subleaves, is an error.
+ */
+const struct fmt fmt_cpuid_r = {
+	.name = "cpuid-r",
+	.description = "etallen cpuid -r raw text (one or many CPUs)",
+	.detect = cpuid_r_detect,
+	.read = cpuid_r_read,
+	.write = cpuid_r_write,
+};

@@ -1,0 +1,624 @@
+/*
+ * Firecracker's CPU files.  A custom CPU template
+ *
+ *   {"cpuid_modifiers": [{"leaf": "0x7", "subleaf": "0x0", "flags": 1,
+ *     "modifiers": [{"register": "ebx", "bitmap": "0b...x1x..."}]}],
+ *    "msr_modifiers": [{"addr": "0x10a", "bitmap": "0b<64 digits>"}]}
+ *
+ * sets the bits a bitmap gives as 0 or 1 (32 digits, most significant
+ * first) and leaves 'x' bits, and every register or leaf the template does
+ * not name, to the host: a profile with uncovered rule HOST, unnamed
+ * registers marked absent.  A fingerprint (cpu-template-helper fingerprint
+ * dump) holds the guest's whole CPUID the same way under
+ * "guest_cpu_config", all bits 0 or 1, beside version strings kept as
+ * metadata: a dump.  Leaf and subleaf are "0x"/"0b" strings or integers;
+ * MSRs become metadata "msr.0x10a" ("0xHIGH:0xLOW", or the bitmap when it
+ * has 'x' bits).  The writer renders any set as a template: known bits 0/1,
+ * the rest x.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_json.h"
+#include "fmt.h"
+
+#define FC_MAX_EXPAND 64 /* widest profile range the writer expands */
+
+static const char *json_type(const cJSON *j)
+{
+	if (cJSON_IsString(j))
+		return "a string";
+	if (cJSON_IsNumber(j))
+		return "a number";
+	if (cJSON_IsObject(j))
+		return "an object";
+	if (cJSON_IsArray(j))
+		return "an array";
+	if (cJSON_IsBool(j))
+		return "a boolean";
+	return "null";
+}
+
+/*
+ * A leaf, subleaf, flags or MSR address: an integer, or a string "0x..."
+ * (hex) or "0b..." (binary) as Firecracker writes them.  NULL, or what is
+ * wrong with J.
+ */
+static const char *fc_u32(const cJSON *j, uint32_t *v)
+{
+	const char *s;
+	size_t n, i;
+	uint64_t x = 0;
+
+	if (j == NULL)
+		return "missing";
+	if (cJSON_IsNumber(j)) {
+		double d = j->valuedouble;
+
+		if (d < 0)
+			return "negative number";
+		if (d > 4294967295.0)
+			return "value over 32 bits";
+		if (d != (double)(uint32_t)d)
+			return "not an integer";
+		*v = (uint32_t)d;
+		return NULL;
+	}
+	if (!cJSON_IsString(j))
+		return "wrong JSON type";
+	s = j->valuestring;
+	n = strlen(s);
+	if (s[0] == '-')
+		return "negative number";
+	if (n < 2 || s[0] != '0' || (s[1] != 'x' && s[1] != 'b'))
+		return "no 0x or 0b prefix";
+	if (s[1] == 'x') {
+		if (fmt_parse_hex32(s, n, v) == 0)
+			return NULL;
+		if (n == 2)
+			return "empty number";
+		for (i = 2; i < n; i++)
+			if (!((s[i] >= '0' && s[i] <= '9') ||
+			      (s[i] >= 'a' && s[i] <= 'f') ||
+			      (s[i] >= 'A' && s[i] <= 'F')))
+				return "not a hex number";
+		return "value over 32 bits";
+	}
+	if (n == 2)
+		return "empty number";
+	for (i = 2; i < n; i++) {
+		if (s[i] != '0' && s[i] != '1')
+			return "not a binary number";
+		x = x << 1 | (uint64_t)(s[i] - '0');
+		if (x > UINT32_MAX)
+			return "value over 32 bits";
+	}
+	*v = (uint32_t)x;
+	return NULL;
+}
+
+/*
+ * Bitmap "0b" + WIDTH digits 0/1/x, most significant first ('_' ignored).
+ * NULL, or what is wrong (in WHY, WHYSZ bytes).
+ */
+static const char *fc_bitmap(const cJSON *j, int width, uint64_t *known,
+			     uint64_t *value, char *why, size_t whysz)
+{
+	const char *s;
+	int digits = 0;
+
+	*known = *value = 0;
+	if (j == NULL)
+		return "missing";
+	if (!cJSON_IsString(j))
+		return "wrong JSON type";
+	s = j->valuestring;
+	if (s[0] == '0' && s[1] == 'b')
+		s += 2;
+	for (; *s; s++) {
+		if (*s == '_')
+			continue;
+		if (*s != '0' && *s != '1' && *s != 'x') {
+			snprintf(why, whysz, "unexpected character '%c'", *s);
+			return why;
+		}
+		digits++;
+		if (digits > width)
+			continue;
+		*known <<= 1;
+		*value <<= 1;
+		if (*s != 'x') {
+			*known |= 1;
+			*value |= (uint64_t)(*s - '0');
+		}
+	}
+	if (digits != width) {
+		snprintf(why, whysz, "wrong length: %d digits, expected %d",
+			 digits, width);
+		return why;
+	}
+	return NULL;
+}
+
+struct fc_ctx {
+	struct cc_set *s;
+	const char *name;
+	const char *pre; /* "" or "guest_cpu_config." */
+	int dump;        /* a fingerprint: every bit must be given */
+	struct cc_err *e;
+};
+
+static int fc_leaf(struct fc_ctx *c, const cJSON *o, size_t idx)
+{
+	const cJSON *mods, *m, *j;
+	uint32_t leaf, sub, flags = 0;
+	struct cc_leaf *l;
+	const char *why;
+	uint8_t named = 0;
+	size_t mi = 0;
+	int r;
+
+	if (!cJSON_IsObject(o))
+		return cc_errf(c->e, "%s: %scpuid_modifiers[%zu]: expected an "
+				     "object, got %s",
+			       c->name, c->pre, idx, json_type(o));
+	why = fc_u32(cJSON_GetObjectItemCaseSensitive(o, "leaf"), &leaf);
+	if (why != NULL)
+		return cc_errf(c->e, "%s: %scpuid_modifiers[%zu].leaf: "
+				     "expected \"0x...\" or an integer (%s)",
+			       c->name, c->pre, idx, why);
+	why = fc_u32(cJSON_GetObjectItemCaseSensitive(o, "subleaf"), &sub);
+	if (why != NULL)
+		return cc_errf(c->e, "%s: %scpuid_modifiers[%zu].subleaf: "
+				     "expected \"0x...\" or an integer (%s)",
+			       c->name, c->pre, idx, why);
+	j = cJSON_GetObjectItemCaseSensitive(o, "flags");
+	if (j != NULL) {
+		why = cJSON_IsNumber(j) ? fc_u32(j, &flags) : "wrong JSON type";
+		if (why != NULL)
+			return cc_errf(c->e,
+				       "%s: %scpuid_modifiers[%zu].flags: "
+				       "expected an integer (%s)",
+				       c->name, c->pre, idx, why);
+	}
+	l = cc_set_put(c->s, leaf, sub, sub);
+	if (l == NULL)
+		return cc_errf(c->e, "%s: %scpuid_modifiers[%zu]: leaf 0x%x "
+				     "subleaf 0x%x is given twice",
+			       c->name, c->pre, idx, leaf, sub);
+	l->flags = flags;
+	mods = cJSON_GetObjectItemCaseSensitive(o, "modifiers");
+	if (mods != NULL && !cJSON_IsArray(mods))
+		return cc_errf(c->e, "%s: %scpuid_modifiers[%zu].modifiers: "
+				     "expected an array, got %s",
+			       c->name, c->pre, idx, json_type(mods));
+	cJSON_ArrayForEach(m, mods)
+	{
+		const cJSON *reg;
+		uint64_t known, value;
+		char buf[64];
+
+		if (!cJSON_IsObject(m))
+			return cc_errf(c->e,
+				       "%s: %scpuid_modifiers[%zu].modifiers"
+				       "[%zu]: expected an object, got %s",
+				       c->name, c->pre, idx, mi, json_type(m));
+		reg = cJSON_GetObjectItemCaseSensitive(m, "register");
+		r = cJSON_IsString(reg) ? cc_reg_parse(reg->valuestring) : -1;
+		if (r < 0)
+			return cc_errf(c->e,
+				       "%s: %scpuid_modifiers[%zu].modifiers"
+				       "[%zu].register: expected \"eax\", "
+				       "\"ebx\", \"ecx\" or \"edx\"",
+				       c->name, c->pre, idx, mi);
+		if ((named >> r) & 1)
+			return cc_errf(c->e,
+				       "%s: %scpuid_modifiers[%zu].modifiers"
+				       "[%zu]: register %s is given twice",
+				       c->name, c->pre, idx, mi,
+				       cc_reg_name((enum cc_reg)r));
+		why = fc_bitmap(cJSON_GetObjectItemCaseSensitive(m, "bitmap"),
+				32, &known, &value, buf, sizeof buf);
+		if (why != NULL)
+			return cc_errf(c->e,
+				       "%s: %scpuid_modifiers[%zu].modifiers"
+				       "[%zu].bitmap: expected \"0b\" and 32 "
+				       "digits 0, 1 or x (%s)",
+				       c->name, c->pre, idx, mi, why);
+		if (c->dump && known != UINT32_MAX)
+			return cc_errf(c->e,
+				       "%s: %scpuid_modifiers[%zu].modifiers"
+				       "[%zu].bitmap: a fingerprint gives "
+				       "every bit, got x digits",
+				       c->name, c->pre, idx, mi);
+		named |= (uint8_t)(1u << r);
+		l->known[r] = (uint32_t)known;
+		l->reg[r] = (uint32_t)value;
+		mi++;
+	}
+	for (r = 0; r < CC_NREGS; r++) {
+		if ((named >> r) & 1)
+			continue;
+		if (c->dump)
+			return cc_errf(c->e,
+				       "%s: %scpuid_modifiers[%zu]: a "
+				       "fingerprint gives all four registers, "
+				       "%s is missing",
+				       c->name, c->pre, idx,
+				       cc_reg_name((enum cc_reg)r));
+		l->absent |= (uint8_t)(1u << r);
+		l->known[r] = 0;
+		l->reg[r] = 0;
+	}
+	return 0;
+}
+
+static int fc_msr(struct fc_ctx *c, const cJSON *o, size_t idx)
+{
+	uint32_t addr;
+	uint64_t known, value;
+	char key[32], val[80], buf[64];
+	const char *why;
+
+	if (!cJSON_IsObject(o))
+		return cc_errf(c->e, "%s: %smsr_modifiers[%zu]: expected an "
+				     "object, got %s",
+			       c->name, c->pre, idx, json_type(o));
+	why = fc_u32(cJSON_GetObjectItemCaseSensitive(o, "addr"), &addr);
+	if (why != NULL)
+		return cc_errf(c->e, "%s: %smsr_modifiers[%zu].addr: expected "
+				     "\"0x...\" (%s)",
+			       c->name, c->pre, idx, why);
+	why = fc_bitmap(cJSON_GetObjectItemCaseSensitive(o, "bitmap"), 64,
+			&known, &value, buf, sizeof buf);
+	if (why != NULL)
+		return cc_errf(c->e, "%s: %smsr_modifiers[%zu].bitmap: expected "
+				     "\"0b\" and 64 digits 0, 1 or x (%s)",
+			       c->name, c->pre, idx, why);
+	snprintf(key, sizeof key, "msr.0x%x", addr);
+	if (cc_set_meta(c->s, key) != NULL)
+		return cc_errf(c->e, "%s: %smsr_modifiers[%zu]: MSR 0x%x is "
+				     "given twice",
+			       c->name, c->pre, idx, addr);
+	if (known == UINT64_MAX) {
+		snprintf(val, sizeof val, "0x%08x:0x%08x",
+			 (uint32_t)(value >> 32), (uint32_t)value);
+	} else {
+		int b;
+
+		val[0] = '0';
+		val[1] = 'b';
+		for (b = 63; b >= 0; b--)
+			val[2 + 63 - b] = (char)(((known >> b) & 1)
+							 ? '0' + ((value >> b) & 1)
+							 : 'x');
+		val[66] = '\0';
+	}
+	cc_set_meta_set(c->s, key, val, 0);
+	return 0;
+}
+
+/* Template object T (cpuid_modifiers, msr_modifiers) into C->s. */
+static int fc_template(struct fc_ctx *c, const cJSON *t)
+{
+	const cJSON *list, *it;
+	size_t idx;
+
+	list = cJSON_GetObjectItemCaseSensitive(t, "cpuid_modifiers");
+	if (list != NULL && !cJSON_IsArray(list))
+		return cc_errf(c->e, "%s: %scpuid_modifiers: expected an array, "
+				     "got %s",
+			       c->name, c->pre, json_type(list));
+	idx = 0;
+	cJSON_ArrayForEach(it, list)
+	{
+		if (fc_leaf(c, it, idx++) < 0)
+			return -1;
+	}
+	list = cJSON_GetObjectItemCaseSensitive(t, "msr_modifiers");
+	if (list != NULL && !cJSON_IsArray(list))
+		return cc_errf(c->e, "%s: %smsr_modifiers: expected an array, "
+				     "got %s",
+			       c->name, c->pre, json_type(list));
+	idx = 0;
+	cJSON_ArrayForEach(it, list)
+	{
+		if (fc_msr(c, it, idx++) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* KEY appears in BUF as a member name ("KEY" then a colon), not merely as
+ * a string value. */
+static int has_key(const char *buf, size_t len, const char *key)
+{
+	size_t kn = strlen(key);
+	const char *p = buf, *end = buf + len;
+
+	while ((p = memmem(p, (size_t)(end - p), key, kn)) != NULL) {
+		const char *q = p + kn;
+
+		if (p > buf && p[-1] == '"' && q < end && *q == '"') {
+			q++;
+			while (q < end && (*q == ' ' || *q == '\t' ||
+					   *q == '\n' || *q == '\r'))
+				q++;
+			if (q < end && *q == ':')
+				return 1;
+		}
+		p += kn;
+	}
+	return 0;
+}
+
+static int fc_detect(const char *buf, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
+			   buf[i] == '\r'))
+		i++;
+	if (i >= len || buf[i] != '{')
+		return 0;
+	if (has_key(buf, len, "adjustments") ||
+	    has_key(buf, len, "common_cpuid"))
+		return 0;
+	return has_key(buf, len, "cpuid_modifiers") ||
+	       has_key(buf, len, "msr_modifiers") ||
+	       has_key(buf, len, "guest_cpu_config");
+}
+
+static struct cc_set *fc_read(const char *buf, size_t len, const char *name,
+			      const struct fmt_opts *opts, struct cc_err *e)
+{
+	cJSON *root;
+	const cJSON *gcc, *it;
+	struct fc_ctx c;
+
+	if (opts != NULL && opts->cpu > 0)
+		return cc_errf(e, "%s: no CPU %d: the file describes one CPU",
+			       name, opts->cpu),
+		       NULL;
+	root = cc_json_parse(buf, len, name, e);
+	if (root == NULL)
+		return NULL;
+	memset(&c, 0, sizeof c);
+	c.name = name;
+	c.e = e;
+	c.pre = "";
+	if (!cJSON_IsObject(root)) {
+		cc_errf(e, "%s: expected a Firecracker CPU template object, got "
+			   "%s",
+			name, json_type(root));
+		cJSON_Delete(root);
+		return NULL;
+	}
+	gcc = cJSON_GetObjectItemCaseSensitive(root, "guest_cpu_config");
+	if (gcc != NULL) {
+		c.s = cc_set_new(name, CC_KIND_DUMP);
+		c.pre = "guest_cpu_config.";
+		c.dump = 1;
+		if (!cJSON_IsObject(gcc)) {
+			cc_errf(e, "%s: guest_cpu_config: expected an object, "
+				   "got %s",
+				name, json_type(gcc));
+			goto fail;
+		}
+		cJSON_ArrayForEach(it, root)
+		{
+			char num[32];
+
+			if (it == gcc)
+				continue;
+			if (cJSON_IsString(it)) {
+				cc_set_meta_set(c.s, it->string,
+						it->valuestring, 0);
+			} else if (cJSON_IsNumber(it)) {
+				snprintf(num, sizeof num, "%.17g",
+					 it->valuedouble);
+				cc_set_meta_set(c.s, it->string, num, 1);
+			}
+		}
+		if (fc_template(&c, gcc) < 0)
+			goto fail;
+	} else {
+		c.s = cc_set_new(name, CC_KIND_PROFILE);
+		c.s->uncovered = CC_UNCOVERED_HOST;
+		if (fc_template(&c, root) < 0)
+			goto fail;
+	}
+	cJSON_Delete(root);
+	if (cc_set_finish(c.s, e) < 0) {
+		cc_set_free(c.s);
+		return NULL;
+	}
+	return c.s;
+fail:
+	cJSON_Delete(root);
+	cc_set_free(c.s);
+	return NULL;
+}
+
+static void put_bits(struct cc_buf *b, uint64_t known, uint64_t value,
+		     int width)
+{
+	char s[67];
+	int i;
+
+	s[0] = '0';
+	s[1] = 'b';
+	for (i = 0; i < width; i++) {
+		int bit = width - 1 - i;
+
+		s[2 + i] = (char)(((known >> bit) & 1)
+					  ? '0' + ((value >> bit) & 1)
+					  : 'x');
+	}
+	s[2 + width] = '\0';
+	cc_buf_printf(b, "\"%s\"", s);
+}
+
+/* Leaves whose output depends on the subleaf (KVM's SIGNIFICANT_INDEX). */
+static int indexed_leaf(uint32_t leaf)
+{
+	static const uint32_t leaves[] = {
+		0x4,	    0x7,	0xb,	    0xd,	0xf,
+		0x10,	    0x12,	0x14,	    0x17,	0x18,
+		0x1d,	    0x1e,	0x1f,	    0x20,	0x23,
+		0x24,	    0x8000001d, 0x80000020, 0x80000026,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof leaves / sizeof leaves[0]; i++)
+		if (leaves[i] == leaf)
+			return 1;
+	return 0;
+}
+
+/* MSR metadata value as a 64-bit bitmap; 0 when it has another shape. */
+static int msr_bits(const char *v, uint64_t *known, uint64_t *value)
+{
+	const char *colon = strchr(v, ':');
+	uint32_t hi, lo;
+	int digits = 0;
+
+	if (colon != NULL) {
+		if (fmt_parse_hex32(v, (size_t)(colon - v), &hi) < 0 ||
+		    fmt_parse_hex32(colon + 1, strlen(colon + 1), &lo) < 0)
+			return 0;
+		*known = UINT64_MAX;
+		*value = (uint64_t)hi << 32 | lo;
+		return 1;
+	}
+	if (v[0] != '0' || v[1] != 'b')
+		return 0;
+	*known = *value = 0;
+	for (v += 2; *v; v++) {
+		if (*v != '0' && *v != '1' && *v != 'x')
+			return 0;
+		if (++digits > 64)
+			return 0;
+		*known = *known << 1 | (*v != 'x');
+		*value = *value << 1 | (*v == '1');
+	}
+	return digits == 64;
+}
+
+/*
+ * Render S as a custom CPU template.  Registers a HOST profile leaves
+ * unnamed stay unnamed; in other sets an absent register is zero, written
+ * as a bitmap of 0s.  Leaves S does not cover stay the host's in
+ * Firecracker, whatever S's uncovered rule says.
+ */
+static int fc_write(struct cc_buf *out, const struct cc_set *s,
+		    struct cc_err *e)
+{
+	struct cc_buf b;
+	int has_flags = 0, first = 1;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->leaves[i].flags)
+			has_flags = 1;
+	cc_buf_init(&b);
+	cc_buf_puts(&b, "{\n  \"cpuid_modifiers\": [");
+	for (i = 0; i < s->n; i++) {
+		const struct cc_leaf *l = &s->leaves[i];
+		uint32_t sub, flags;
+
+		if (l->last - l->first >= FC_MAX_EXPAND) {
+			cc_errf(e,
+				"%s: leaf 0x%08x covers subleaves %u..%u; a "
+				"Firecracker template names single subleaves "
+				"(at most %d are expanded)",
+				s->name, l->leaf, l->first, l->last,
+				FC_MAX_EXPAND);
+			goto fail;
+		}
+		flags = has_flags ? l->flags
+				  : (indexed_leaf(l->leaf)
+					     ? CC_KVM_FLAG_SIGNIFICANT_INDEX
+					     : 0);
+		for (sub = l->first;; sub++) {
+			int r, firstmod = 1;
+
+			cc_buf_printf(&b,
+				      "%s\n    {\n"
+				      "      \"leaf\": \"0x%x\",\n"
+				      "      \"subleaf\": \"0x%x\",\n"
+				      "      \"flags\": %u,\n"
+				      "      \"modifiers\": [",
+				      first ? "" : ",", l->leaf, sub, flags);
+			first = 0;
+			for (r = 0; r < CC_NREGS; r++) {
+				uint32_t known = l->known[r], value = l->reg[r];
+
+				if ((l->absent >> r) & 1) {
+					if (s->kind == CC_KIND_PROFILE &&
+					    s->uncovered == CC_UNCOVERED_HOST)
+						continue;
+					known = UINT32_MAX;
+					value = 0;
+				}
+				cc_buf_printf(&b,
+					      "%s\n        {\n"
+					      "          \"register\": \"%s\",\n"
+					      "          \"bitmap\": ",
+					      firstmod ? "" : ",",
+					      cc_reg_name((enum cc_reg)r));
+				put_bits(&b, known, value & known, 32);
+				cc_buf_puts(&b, "\n        }");
+				firstmod = 0;
+			}
+			cc_buf_puts(&b, firstmod ? "]\n    }" : "\n      ]\n    }");
+			if (sub == l->last)
+				break;
+		}
+	}
+	cc_buf_puts(&b, first ? "],\n" : "\n  ],\n");
+	cc_buf_puts(&b, "  \"msr_modifiers\": [");
+	first = 1;
+	for (i = 0; i < s->nmeta; i++) {
+		uint32_t addr;
+		uint64_t known, value;
+
+		if (strncmp(s->meta[i].key, "msr.", 4) != 0 ||
+		    fmt_parse_hex32(s->meta[i].key + 4,
+				    strlen(s->meta[i].key + 4), &addr) < 0 ||
+		    !msr_bits(s->meta[i].value, &known, &value))
+			continue;
+		cc_buf_printf(&b,
+			      "%s\n    {\n"
+			      "      \"addr\": \"0x%x\",\n"
+			      "      \"bitmap\": ",
+			      first ? "" : ",", addr);
+		put_bits(&b, known, value & known, 64);
+		cc_buf_puts(&b, "\n    }");
+		first = 0;
+	}
+	cc_buf_puts(&b, first ? "]\n}\n" : "\n  ]\n}\n");
+	cc_buf_add(out, b.data, b.len);
+	cc_buf_free(&b);
+	return 0;
+fail:
+	cc_buf_free(&b);
+	return -1;
+}
+
+/*
+ * Read: a fingerprint (it has "guest_cpu_config") as a dump, anything else
+ * as a template.  Write: a template (see fc_write); a profile range over
+ * FC_MAX_EXPAND subleaves is an error.
+ */
+const struct fmt fmt_firecracker = {
+	.name = "firecracker",
+	.description = "Firecracker custom CPU template or fingerprint JSON",
+	.detect = fc_detect,
+	.read = fc_read,
+	.write = fc_write,
+};
