@@ -237,12 +237,13 @@ static int run_compare(const struct cmd *self, int argc, char **argv,
 	 * so "nested KVM hides them" is told apart from "old CPU". */
 	if (!symmetric && strcmp(argv[optind + 1], "kvm") == 0 &&
 	    r->count[CC_SEV_INCOMPATIBLE] > 0) {
-		struct cc_set *raw = capture_host(&e);
+		int reuse = strcmp(argv[optind], "host") == 0;
+		struct cc_set *raw = reuse ? a : capture_host(&e);
 
-		if (raw != NULL) {
+		if (raw != NULL)
 			cc_report_explain_kvm(r, raw);
+		if (!reuse)
 			cc_set_free(raw);
-		}
 	}
 	ro.color = strcmp(format, "text") == 0 && out == NULL &&
 		   cmd_color(color, 1);
