@@ -151,6 +151,29 @@ int cc_buf_save(const struct cc_buf *b, const char *path, struct cc_err *e)
 				       strerror(errno));
 		return 0;
 	}
+	/* Devices and pipes (-o /dev/null, -o /dev/stdout, a FIFO) are
+	 * written in place: renaming over them would replace the device
+	 * node with a regular file. */
+	{
+		struct stat st;
+
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+			if (S_ISDIR(st.st_mode))
+				return cc_errf(e, "%s: is a directory", path);
+			fd = open(path, O_WRONLY | O_CLOEXEC);
+			if (fd < 0)
+				return cc_errf(e, "%s: cannot open: %s", path,
+					       strerror(errno));
+			if (write_all(fd, data, b->len) < 0) {
+				saved = errno;
+				close(fd);
+				return cc_errf(e, "%s: write failed: %s", path,
+					       strerror(saved));
+			}
+			close(fd);
+			return 0;
+		}
+	}
 	n = strlen(path) + 16;
 	tmp = cc_xmalloc(n);
 	snprintf(tmp, n, "%s.XXXXXX", path);

@@ -24,6 +24,16 @@ run "$CPUCOMPAT" dump "$T/missing.json" -o "$T/keep.json"
 expect_rc 2 "bad source with -o"
 [ "$(cat "$T/keep.json")" = old ] || fail "-o clobbered a file on error"
 
+# --- devices and pipes are written in place, never replaced by a file
+mkfifo "$T/pipe"
+cat "$T/pipe" >"$T/from-pipe" &
+"$CPUCOMPAT" dump "$T/host.json" -o "$T/pipe" || fail "dump -o FIFO"
+wait
+[ -p "$T/pipe" ] || fail "-o replaced a FIFO with a regular file"
+cmp "$T/host.json" "$T/from-pipe" || fail "FIFO got other bytes"
+"$CPUCOMPAT" dump "$T/host.json" -o /dev/null || fail "dump -o /dev/null"
+[ -c /dev/null ] || fail "-o /dev/null replaced the device"
+
 # --- host capture equals `cpuid -r -1` inside the range maxima, except the
 # registers that carry the APIC ID of the CPU that ran the instruction
 # (valgrind emulates CPUID, so the comparison only means something natively)
