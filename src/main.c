@@ -14,7 +14,8 @@
 
 static const struct cmd *const commands[] = {
 	&cmd_dump, &cmd_show, &cmd_check, &cmd_diff,
-	&cmd_defs, &cmd_profiles, NULL,
+	&cmd_defs, &cmd_profiles, &cmd_generate, &cmd_apply,
+	&cmd_baseline, &cmd_matrix, &cmd_explore, NULL,
 };
 
 int cmd_usage(const struct cmd *c, const char *fmt, ...)
