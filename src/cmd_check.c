@@ -37,7 +37,7 @@ static int known_name(const struct cc_defs *d, const char *name)
 	if (strchr(name, '.') != NULL)
 		return 1; /* a position such as 7.0.ebx[16] */
 	for (i = 0; i < d->n; i++)
-		if (cc_field_matches(&d->fields[i], name, 0))
+		if (cc_field_named(&d->fields[i], name, 0))
 			return 1;
 	return 0;
 }
@@ -257,9 +257,14 @@ static int run_compare(const struct cmd *self, int argc, char **argv,
 		cmd_fail(&e);
 		goto done;
 	}
+	/* diff: any difference not waived is a failure, whatever its
+	 * severity; waivers are how CI accepts known ones */
 	if (symmetric)
-		rc = r->verdict == CC_VERDICT_IDENTICAL ? CC_EXIT_OK
-						       : CC_EXIT_DIFF;
+		rc = r->count[CC_SEV_INCOMPATIBLE] + r->count[CC_SEV_WARNING] +
+				     r->count[CC_SEV_INFO] ==
+			     0
+			     ? CC_EXIT_OK
+			     : CC_EXIT_DIFF;
 	else
 		rc = r->verdict == CC_VERDICT_INCOMPATIBLE ? CC_EXIT_DIFF
 							  : CC_EXIT_OK;

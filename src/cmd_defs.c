@@ -355,7 +355,7 @@ static int run_show(const struct cmd *self, int argc, char **argv)
 				cc_buf_printf(&b, "\nleaf %#x subleaves %u-%u:",
 					      l->leaf, l->first, l->last);
 			for (reg = 0; reg < CC_NREGS; reg++)
-				cc_buf_printf(&b, " %s=%#010x",
+				cc_buf_printf(&b, " %s=0x%08x",
 					      cc_reg_name((enum cc_reg)reg),
 					      l->reg[reg]);
 			cc_buf_puts(&b, "\n");

@@ -115,7 +115,7 @@ static int match(const char *s, const char *q, int substr)
 	return 0;
 }
 
-int cc_field_matches(const struct cc_field *f, const char *query, int substr)
+int cc_field_named(const struct cc_field *f, const char *query, int substr)
 {
 	size_t i;
 
@@ -125,5 +125,11 @@ int cc_field_matches(const struct cc_field *f, const char *query, int substr)
 	for (i = 0; f->aliases && f->aliases[i]; i++)
 		if (match(f->aliases[i], query, substr))
 			return 1;
-	return strcasecmp(cc_categories[f->category], query) == 0;
+	return 0;
+}
+
+int cc_field_matches(const struct cc_field *f, const char *query, int substr)
+{
+	return cc_field_named(f, query, substr) ||
+	       strcasecmp(cc_categories[f->category], query) == 0;
 }

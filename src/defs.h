@@ -87,8 +87,11 @@ void cc_policy_str(const struct cc_field *f, char *out, size_t n);
  * falls back to our name when the scheme has none. */
 const char *cc_field_spelling(const struct cc_field *f, const char *scheme);
 
-/* Does QUERY match F by name, any spelling or alias (case-insensitive,
- * substring when SUBSTR), or category? */
+/* Does QUERY name F: our name, a QEMU/libvirt/kernel spelling or an alias
+ * (case-insensitive, substring when SUBSTR)? */
+int cc_field_named(const struct cc_field *f, const char *query, int substr);
+
+/* cc_field_named, or QUERY is F's category. */
 int cc_field_matches(const struct cc_field *f, const char *query, int substr);
 
 #endif

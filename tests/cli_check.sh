@@ -89,6 +89,23 @@ run "$CPUCOMPAT" check --waivers "$T/bad-waivers" "$CLX" "$SKX"
 expect_rc 2 "unknown waiver name"
 contains "$T/err" "bad-waivers:1: no field named 'no_such_feature'"
 
+# a category is not a waiver: only field names, spellings and positions
+run "$CPUCOMPAT" check --ignore security "$CLX" "$SKX"
+expect_rc 2 "category as waiver"
+contains "$T/err" "no field named 'security'"
+
+# diff passes once every difference is waived
+run "$CPUCOMPAT" diff --format json "$SKX" "$CLX"
+grep -o '"name": "[^"]*", "change"' "$T/out" |
+	sed 's/"name": "\([^"]*\)".*/\1 known/' | sort -u >"$T/diff-waivers"
+grep -o '"position": "[^"]*", "name": null' "$T/out" |
+	sed 's/"position": "\([^"]*\)".*/\1 unnamed/' >>"$T/diff-waivers"
+run "$CPUCOMPAT" diff --waivers "$T/diff-waivers" "$SKX" "$CLX"
+expect_rc 0 "diff with every difference waived"
+sed 1d "$T/diff-waivers" >"$T/diff-waivers-1"
+run "$CPUCOMPAT" diff --waivers "$T/diff-waivers-1" "$SKX" "$CLX"
+expect_rc 1 "diff with one difference left"
+
 # JUnit: one testcase per register compared, failures carry findings
 run "$CPUCOMPAT" check --format junit "$CLX" "$SKX"
 expect_rc 1 "junit"
