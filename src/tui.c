@@ -663,7 +663,7 @@ static void draw_detail(struct tui *t)
 	reg[3] = '\0';
 	put(y + 4, 0, 4, A_BOLD, "%s", reg);
 	for (b = 31; b >= 0; b -= 4) {
-		char num[4];
+		char num[12];
 
 		snprintf(num, sizeof num, "%d", b);
 		mvaddstr(y + 4, bit_x(8, b) - (int)strlen(num) + 1, num);
