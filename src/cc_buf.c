@@ -137,13 +137,76 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/*
+ * The save in progress: its temporary file, removed by save_signal when a
+ * terminating signal arrives between mkstemp and rename.
+ */
+static char *volatile save_tmp;
+static const int save_signals[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGALRM,
+	SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ,
+};
+#define NSAVE_SIGNALS (sizeof save_signals / sizeof save_signals[0])
+
+static void save_signal(int sig)
+{
+	char *t = save_tmp;
+
+	if (t != NULL)
+		unlink(t);
+	/* die of SIG as if it had not been caught: it is blocked in here and
+	 * delivered, with the default action, when the handler returns */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Catch the terminating signals left at their default action; OLD gets
+ * the previous actions (installed[i] says which were replaced). */
+static void save_catch(struct sigaction *old, int *installed)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = save_signal;
+	sigfillset(&sa.sa_mask);
+	for (i = 0; i < NSAVE_SIGNALS; i++) {
+		installed[i] = sigaction(save_signals[i], NULL, &old[i]) == 0 &&
+			       old[i].sa_handler == SIG_DFL &&
+			       sigaction(save_signals[i], &sa, NULL) == 0;
+	}
+}
+
+static void save_release(const struct sigaction *old, const int *installed)
+{
+	size_t i;
+
+	for (i = 0; i < NSAVE_SIGNALS; i++)
+		if (installed[i])
+			sigaction(save_signals[i], &old[i], NULL);
+}
+
+/* ".NAME.cpucompat-XXXXXX" in the directory of PATH (a mkstemp template). */
+static char *temp_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	size_t n = strlen(path) + sizeof ".cpucompat-XXXXXX" + 1;
+	char *tmp = cc_xmalloc(n);
+
+	snprintf(tmp, n, "%.*s.%s.cpucompat-XXXXXX", (int)dirlen, path,
+		 path + dirlen);
+	return tmp;
+}
+
 int cc_buf_save(const struct cc_buf *b, const char *path, struct cc_err *e)
 {
 	const char *data = b->data ? b->data : "";
 	char *tmp;
-	size_t n;
-	int fd, saved;
+	int fd, saved, installed[NSAVE_SIGNALS];
+	struct sigaction old_act[NSAVE_SIGNALS];
 	sigset_t all, old;
+	struct stat st;
 
 	if (path == NULL || strcmp(path, "-") == 0) {
 		if (write_all(STDOUT_FILENO, data, b->len) < 0)
@@ -151,35 +214,36 @@ int cc_buf_save(const struct cc_buf *b, const char *path, struct cc_err *e)
 				       strerror(errno));
 		return 0;
 	}
-	/* Devices and pipes (-o /dev/null, -o /dev/stdout, a FIFO) are
-	 * written in place: renaming over them would replace the device
-	 * node with a regular file. */
-	{
-		struct stat st;
-
-		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-			if (S_ISDIR(st.st_mode))
-				return cc_errf(e, "%s: is a directory", path);
-			fd = open(path, O_WRONLY | O_CLOEXEC);
-			if (fd < 0)
-				return cc_errf(e, "%s: cannot open: %s", path,
-					       strerror(errno));
-			if (write_all(fd, data, b->len) < 0) {
-				saved = errno;
-				close(fd);
-				return cc_errf(e, "%s: write failed: %s", path,
-					       strerror(saved));
-			}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
+		/* a FIFO or a device (-o /dev/stderr): write in place, never
+		 * replace it with a regular file */
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return cc_errf(e, "%s: cannot open: %s", path,
+				       strerror(errno));
+		if (write_all(fd, data, b->len) < 0) {
+			saved = errno;
 			close(fd);
-			return 0;
+			return cc_errf(e, "%s: write failed: %s", path,
+				       strerror(saved));
 		}
+		close(fd);
+		return 0;
 	}
-	n = strlen(path) + 16;
-	tmp = cc_xmalloc(n);
-	snprintf(tmp, n, "%s.XXXXXX", path);
+	tmp = temp_name(path);
+	/* From mkstemp to rename, a terminating signal removes the
+	 * temporary (only SIGKILL can leave one behind). */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	save_catch(old_act, installed);
 	fd = mkstemp(tmp);
+	saved = errno;
+	if (fd >= 0)
+		save_tmp = tmp;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (fd < 0) {
-		saved = errno;
+		save_release(old_act, installed);
 		free(tmp);
 		return cc_errf(e, "%s: cannot create: %s", path,
 			       strerror(saved));
@@ -188,23 +252,31 @@ int cc_buf_save(const struct cc_buf *b, const char *path, struct cc_err *e)
 	    fsync(fd) < 0) {
 		saved = errno;
 		close(fd);
+		sigprocmask(SIG_BLOCK, &all, &old);
 		unlink(tmp);
+		save_tmp = NULL;
+		save_release(old_act, installed);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		free(tmp);
 		return cc_errf(e, "%s: write failed: %s", path,
 			       strerror(saved));
 	}
 	close(fd);
-	/* No signal may land between rename and unlink bookkeeping. */
-	sigfillset(&all);
+	/* No signal may land between rename and the bookkeeping: one that
+	 * arrives now is delivered after the rename, with its own action. */
 	sigprocmask(SIG_BLOCK, &all, &old);
 	if (rename(tmp, path) < 0) {
 		saved = errno;
 		unlink(tmp);
+		save_tmp = NULL;
+		save_release(old_act, installed);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		free(tmp);
 		return cc_errf(e, "%s: cannot replace: %s", path,
 			       strerror(saved));
 	}
+	save_tmp = NULL;
+	save_release(old_act, installed);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	free(tmp);
 	return 0;

@@ -24,10 +24,16 @@ void cc_buf_add(struct cc_buf *b, const char *s, size_t n);
 void cc_buf_puts(struct cc_buf *b, const char *s);
 void cc_buf_printf(struct cc_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void cc_buf_vprintf(struct cc_buf *b, const char *fmt, va_list ap);
+void cc_buf_vprintf(struct cc_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
-/* Write B to PATH atomically; PATH "-" or NULL means stdout.  -1 and E on
- * failure; the target is then untouched. */
+/* Write B to PATH atomically; PATH "-" or NULL means stdout, and a FIFO or
+ * device is written in place.  -1 and E on failure; the target is then
+ * untouched.  The temporary is the hidden
+ * ".NAME.cpucompat-XXXXXX" beside PATH; a terminating signal that can be
+ * caught (INT, TERM, HUP, QUIT, ...) while it exists removes it and then
+ * kills the process as it would have, so only SIGKILL or a crash can leave
+ * one behind. */
 int cc_buf_save(const struct cc_buf *b, const char *path, struct cc_err *e);
 
 /* Read a whole file (PATH "-" = stdin) into B, refusing files larger than

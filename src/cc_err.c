@@ -11,11 +11,17 @@
 int cc_errf(struct cc_err *e, const char *fmt, ...)
 {
 	va_list ap;
+	char *p;
 
 	if (e == NULL)
 		return -1;
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
+	/* Messages quote input (excerpts, JSON keys): keep them one line and
+	 * free of terminal control bytes. */
+	for (p = e->msg; *p; p++)
+		if ((*p > 0 && *p < 0x20 && *p != '\t') || *p == 0x7f)
+			*p = '?';
 	return -1;
 }

@@ -13,7 +13,8 @@ struct cc_err {
 	char msg[1024]; /* "FILE:LINE: what was expected", NUL-terminated */
 };
 
-/* Fill E (may be NULL) from a printf format.  Always returns -1. */
+/* Fill E (may be NULL) from a printf format; control bytes other than TAB
+ * become '?', so the message is one line.  Always returns -1. */
 int cc_errf(struct cc_err *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

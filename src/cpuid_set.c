@@ -244,6 +244,14 @@ int cc_set_finish(struct cc_set *s, struct cc_err *e)
 		s->vendor = CC_VENDOR_UNKNOWN;
 		s->vendor_id[0] = '\0';
 	} else {
+		/* the basic range is 0x0000xxxx (range_base): a maximum past
+		 * it contradicts every other range's maximum */
+		if (s->kind == CC_KIND_DUMP && l0->reg[CC_EAX] > 0xffffu)
+			return cc_errf(e,
+				       "%s: leaf 0x00000000 EAX: maximum basic "
+				       "leaf 0x%08x is past the basic range "
+				       "(inconsistent maxima)",
+				       s->name, l0->reg[CC_EAX]);
 		if (l0->known[CC_EBX] != UINT32_MAX ||
 		    l0->known[CC_ECX] != UINT32_MAX ||
 		    l0->known[CC_EDX] != UINT32_MAX) {

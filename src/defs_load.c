@@ -99,11 +99,11 @@ static const char *str_item(const cJSON *o, const char *key)
 
 static int get_num(const cJSON *j, uint32_t max, uint32_t *v)
 {
-	if (!cJSON_IsNumber(j) || j->valuedouble < 0 ||
-	    j->valuedouble > (double)max ||
-	    j->valuedouble != (double)(uint32_t)j->valuedouble)
+	uint32_t x;
+
+	if (cc_json_u32(j, &x) != NULL || x > max)
 		return -1;
-	*v = (uint32_t)j->valuedouble;
+	*v = x;
 	return 0;
 }
 
@@ -305,27 +305,56 @@ static int cmp_field(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Which file each field came from, for validation messages. */
+/* A field and the index of the file it came from, sorted together. */
 struct origin {
-	const struct cc_field *f;
-	const char *file;
+	struct cc_field f;
+	size_t file;
 };
+
+static int cmp_origin(const void *a, const void *b)
+{
+	return cmp_field(&((const struct origin *)a)->f,
+			 &((const struct origin *)b)->f);
+}
+
+/* Fields by name (case-insensitive), then by position. */
+static int cmp_name_ptr(const void *a, const void *b)
+{
+	const struct cc_field *x = *(const struct cc_field *const *)a;
+	const struct cc_field *y = *(const struct cc_field *const *)b;
+	int c = strcasecmp(x->name, y->name);
+
+	return c ? c : (x < y ? -1 : x > y);
+}
 
 static int validate(const struct cc_field *fs, size_t n,
 		    const char *const *files, const size_t *file_of,
 		    struct cc_err *e)
 {
-	size_t i, j;
+	const struct cc_field **by;
+	size_t i, j, k, a, *run_end;
 
-	/* Overlaps: fields are sorted by (leaf, reg, lo), so a clash with
-	 * field i can only come from a later field of the same register
-	 * whose low bit is within i's range. */
+	/* Overlaps: fields are sorted by (leaf, reg, lo, first), so a clash
+	 * with field i can only come from a later field of the same register
+	 * whose low bit is within i's range; in a run of one low bit, once
+	 * a field starts past i's subleaves, so do the rest of the run. */
+	run_end = cc_xmalloc((n ? n : 1) * sizeof *run_end);
+	for (j = n; j-- > 0;)
+		run_end[j] = j + 1 < n && fs[j + 1].leaf == fs[j].leaf &&
+				     fs[j + 1].reg == fs[j].reg &&
+				     fs[j + 1].lo == fs[j].lo
+			     ? run_end[j + 1]
+			     : j + 1;
 	for (i = 0; i < n; i++) {
 		for (j = i + 1; j < n && fs[j].leaf == fs[i].leaf &&
 				fs[j].reg == fs[i].reg;
 		     j++) {
 			if (fs[j].lo > fs[i].hi)
+				break; /* so are the later ones' low bits */
+			if (fs[j].first > fs[i].last) {
+				j = run_end[j] - 1;
 				continue;
+			}
 			if (!(fs[i].vendors & fs[j].vendors))
 				continue;
 			if (fs[j].last < fs[i].first || fs[j].first > fs[i].last)
@@ -338,19 +367,37 @@ static int validate(const struct cc_field *fs, size_t n,
 				       cc_reg_name((enum cc_reg)fs[j].reg),
 				       fs[j].hi, fs[j].lo, fs[i].name,
 				       cc_reg_name((enum cc_reg)fs[i].reg),
-				       fs[i].hi, fs[i].lo, files[file_of[i]]);
+				       fs[i].hi, fs[i].lo, files[file_of[i]]),
+			       free(run_end), -1;
 		}
 	}
-	/* Names unique within a vendor: sort indices by name. */
+	free(run_end);
+	/* Names unique within a vendor: sort the fields by name and check
+	 * each run of one name (fields with disjoint vendors are few). */
+	by = cc_xmalloc((n ? n : 1) * sizeof *by);
 	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++)
-			if ((fs[i].vendors & fs[j].vendors) &&
-			    strcasecmp(fs[i].name, fs[j].name) == 0)
+		by[i] = &fs[i];
+	qsort(by, n, sizeof *by, cmp_name_ptr);
+	for (i = 0; i < n; i = k) {
+		for (k = i + 1;
+		     k < n && strcasecmp(by[i]->name, by[k]->name) == 0; k++)
+			;
+		for (a = i; a < k; a++)
+			for (j = a + 1; j < k; j++) {
+				size_t x = (size_t)(by[a] - fs),
+				       y = (size_t)(by[j] - fs);
+
+				if (!(by[a]->vendors & by[j]->vendors))
+					continue;
+				free(by);
 				return cc_errf(e,
 					       "%s: field name %s is used twice "
 					       "for the same vendor (also in %s)",
-					       files[file_of[j]], fs[j].name,
-					       files[file_of[i]]);
+					       files[file_of[y]], fs[y].name,
+					       files[file_of[x]]);
+			}
+	}
+	free(by);
 	return 0;
 }
 
@@ -421,24 +468,17 @@ struct cc_defs *cc_defs_load_files(const char *const *paths, size_t npaths,
 	/* sort fields together with their file index */
 	orig = cc_xmalloc((n ? n : 1) * sizeof *orig);
 	{
-		struct cc_field *sorted = cc_xmalloc((n ? n : 1) * sizeof *sorted);
-		size_t *sorted_of = cc_xmalloc((n ? n : 1) * sizeof *sorted_of);
-		size_t i, k;
+		size_t i;
 
-		for (i = 0; i < n; i++)
-			sorted[i] = o->fields[i];
-		qsort(sorted, n, sizeof *sorted, cmp_field);
-		/* recover file indices by identity of the name pointer */
-		for (i = 0; i < n; i++)
-			for (k = 0; k < n; k++)
-				if (o->fields[k].name == sorted[i].name) {
-					sorted_of[i] = file_of[k];
-					break;
-				}
-		free(o->fields);
-		o->fields = sorted;
-		free(file_of);
-		file_of = sorted_of;
+		for (i = 0; i < n; i++) {
+			orig[i].f = o->fields[i];
+			orig[i].file = file_of[i];
+		}
+		qsort(orig, n, sizeof *orig, cmp_origin);
+		for (i = 0; i < n; i++) {
+			o->fields[i] = orig[i].f;
+			file_of[i] = orig[i].file;
+		}
 	}
 	free(orig);
 	if (validate(o->fields, n, paths, file_of, e) < 0)

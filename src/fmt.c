@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "fmt.h"
 
 const struct fmt *const fmt_table[] = {
@@ -149,5 +151,301 @@ int fmt_parse_hex32(const char *s, size_t n, uint32_t *v)
 		x = x << 4 | (uint32_t)d;
 	}
 	*v = x;
+	return 0;
+}
+
+int fmt_is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	       (c >= 'A' && c <= 'F');
+}
+
+int fmt_is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+const char *fmt_hex_problem(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		i = 2;
+	if (i == n)
+		return "empty number";
+	if (s[0] == '-')
+		return "negative number";
+	for (; i < n; i++)
+		if (!fmt_is_hex(s[i]))
+			return "not a hex number";
+	return "value over 32 bits";
+}
+
+const char *fmt_json_hex32(const struct cJSON *j, uint32_t *v)
+{
+	size_t n;
+
+	if (j == NULL)
+		return "missing";
+	if (!cJSON_IsString(j))
+		return "wrong JSON type";
+	n = strlen(j->valuestring);
+	if (fmt_parse_hex32(j->valuestring, n, v) == 0)
+		return NULL;
+	return fmt_hex_problem(j->valuestring, n);
+}
+
+int fmt_next_line(const char *buf, size_t len, size_t *pos,
+		  struct fmt_line *l)
+{
+	size_t s = *pos, e;
+
+	if (s >= len)
+		return 0;
+	e = s;
+	while (e < len && buf[e] != '\n')
+		e++;
+	*pos = e < len ? e + 1 : e;
+	l->no++;
+	while (s < e && fmt_is_blank(buf[s]))
+		s++;
+	while (e > s && fmt_is_blank(buf[e - 1]))
+		e--;
+	l->p = buf + s;
+	l->n = e - s;
+	return 1;
+}
+
+char fmt_first_char(const char *buf, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (fmt_is_blank(buf[i]) || buf[i] == '\n'))
+		i++;
+	return i < len ? buf[i] : 0;
+}
+
+int fmt_has_key(const char *buf, size_t len, const char *key)
+{
+	size_t kn = strlen(key);
+	const char *p = buf, *end = buf + len;
+
+	while ((p = memmem(p, (size_t)(end - p), key, kn)) != NULL) {
+		const char *q = p + kn;
+
+		if (p > buf && p[-1] == '"' && q < end && *q == '"') {
+			q++;
+			while (q < end && (fmt_is_blank(*q) || *q == '\n'))
+				q++;
+			if (q < end && *q == ':')
+				return 1;
+		}
+		p += kn;
+	}
+	return 0;
+}
+
+int fmt_msr_key(const char *key, uint32_t *index)
+{
+	if (strncmp(key, "msr.", 4) != 0 ||
+	    fmt_parse_hex32(key + 4, strlen(key + 4), index) < 0)
+		return -1;
+	return 0;
+}
+
+int fmt_msr_value(const char *value, uint32_t *hi, uint32_t *lo)
+{
+	const char *colon = strchr(value, ':');
+
+	if (colon == NULL ||
+	    fmt_parse_hex32(value, (size_t)(colon - value), hi) < 0 ||
+	    fmt_parse_hex32(colon + 1, strlen(colon + 1), lo) < 0)
+		return -1;
+	return 0;
+}
+
+int fmt_indexed_leaf(uint32_t leaf)
+{
+	static const uint32_t leaves[] = {
+		0x4,	    0x7,	0xb,	    0xd,	0xf,
+		0x10,	    0x12,	0x14,	    0x17,	0x18,
+		0x1d,	    0x1e,	0x1f,	    0x20,	0x23,
+		0x24,	    0x8000001d, 0x80000020, 0x80000026,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof leaves / sizeof leaves[0]; i++)
+		if (leaves[i] == leaf)
+			return 1;
+	return 0;
+}
+
+int fmt_set_has_flags(const struct cc_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->leaves[i].flags != 0)
+			return 1;
+	return 0;
+}
+
+uint32_t fmt_entry_flags(const struct cc_leaf *l, int set_has_flags)
+{
+	if (set_has_flags)
+		return l->flags;
+	return fmt_indexed_leaf(l->leaf) ? CC_KVM_FLAG_SIGNIFICANT_INDEX : 0;
+}
+
+int fmt_full_reg(const struct cc_set *s, const struct cc_leaf *l, int r,
+		 uint32_t *v, const char *holder, struct cc_err *e)
+{
+	uint32_t known = l->known[r];
+
+	if ((l->absent >> r) & 1)
+		known = (s->kind == CC_KIND_PROFILE &&
+			 s->uncovered == CC_UNCOVERED_HOST)
+				? 0
+				: UINT32_MAX;
+	if (known != UINT32_MAX)
+		return cc_errf(e,
+			       "%s: leaf 0x%08x subleaf %u %s: bits 0x%08x are "
+			       "left to the host; %s",
+			       s->name, l->leaf, l->first,
+			       cc_reg_name((enum cc_reg)r), ~known, holder);
+	*v = (l->absent >> r) & 1 ? 0 : l->reg[r];
+	return 0;
+}
+
+int fmt_check_expand(const struct cc_set *s, const struct cc_leaf *l,
+		     const char *what, struct cc_err *e)
+{
+	if (l->last - l->first < FMT_MAX_EXPAND)
+		return 0;
+	return cc_errf(e,
+		       "%s: leaf 0x%08x covers subleaves %u..%u; %s single "
+		       "subleaves (at most %d are expanded)",
+		       s->name, l->leaf, l->first, l->last, what,
+		       FMT_MAX_EXPAND);
+}
+
+struct fmt_staged {
+	struct cc_leaf l;
+	size_t src; /* index in put order */
+};
+
+void fmt_stage_init(struct fmt_stage *st)
+{
+	memset(st, 0, sizeof *st);
+}
+
+void fmt_stage_free(struct fmt_stage *st)
+{
+	free(st->v);
+	free(st->slot);
+	fmt_stage_init(st);
+}
+
+static size_t stage_hash(uint32_t leaf, uint32_t first, size_t mask)
+{
+	uint64_t h = ((uint64_t)leaf << 32 | first) * 0x9e3779b97f4a7c15u;
+
+	return (size_t)(h >> 32) & mask;
+}
+
+/* The slot of (LEAF, FIRST): its entry, or the free slot to take. */
+static size_t *stage_slot(const struct fmt_stage *st, uint32_t leaf,
+			  uint32_t first)
+{
+	size_t mask = st->nslot - 1, i = stage_hash(leaf, first, mask);
+
+	for (;; i = (i + 1) & mask) {
+		const struct cc_leaf *l;
+
+		if (st->slot[i] == 0)
+			return &st->slot[i];
+		l = &st->v[st->slot[i] - 1].l;
+		if (l->leaf == leaf && l->first == first)
+			return &st->slot[i];
+	}
+}
+
+struct cc_leaf *fmt_stage_put(struct fmt_stage *st, uint32_t leaf,
+			      uint32_t first, uint32_t last, size_t *prev)
+{
+	struct fmt_staged *x;
+	size_t *slot, i;
+
+	if (last < first)
+		return NULL;
+	if (2 * (st->n + 1) > st->nslot) {
+		/* keep the table at most half full */
+		free(st->slot);
+		st->nslot = st->nslot ? 2 * st->nslot : 64;
+		st->slot = cc_xcalloc(st->nslot, sizeof *st->slot);
+		for (i = 0; i < st->n; i++)
+			*stage_slot(st, st->v[i].l.leaf, st->v[i].l.first) =
+				i + 1;
+	}
+	slot = stage_slot(st, leaf, first);
+	if (*slot != 0) {
+		if (prev != NULL)
+			*prev = *slot - 1;
+		return NULL;
+	}
+	if (st->n == st->cap) {
+		st->cap = st->cap ? 2 * st->cap : 64;
+		st->v = cc_xrealloc(st->v, st->cap * sizeof *st->v);
+	}
+	*slot = st->n + 1;
+	x = &st->v[st->n];
+	memset(x, 0, sizeof *x);
+	x->src = st->n++;
+	x->l.leaf = leaf;
+	x->l.first = first;
+	x->l.last = last;
+	memset(x->l.known, 0xff, sizeof x->l.known);
+	return &x->l;
+}
+
+static int cmp_staged(const void *pa, const void *pb)
+{
+	const struct fmt_staged *a = pa, *b = pb;
+
+	if (a->l.leaf != b->l.leaf)
+		return a->l.leaf < b->l.leaf ? -1 : 1;
+	if (a->l.first != b->l.first)
+		return a->l.first < b->l.first ? -1 : 1;
+	return a->src < b->src ? -1 : a->src > b->src;
+}
+
+int fmt_stage_flush(struct fmt_stage *st, struct cc_set *s, size_t *bad)
+{
+	size_t i;
+	int rc = 0;
+
+	if (st->n)
+		qsort(st->v, st->n, sizeof *st->v, cmp_staged);
+	for (i = 0; i < st->n; i++) {
+		const struct cc_leaf *x = &st->v[i].l;
+		struct cc_leaf *l = cc_set_put(s, x->leaf, x->first, x->last);
+
+		if (l == NULL) {
+			*bad = st->v[i].src;
+			rc = -1;
+			break;
+		}
+		*l = *x;
+	}
+	fmt_stage_free(st);
+	return rc;
+}
+
+int fmt_meta_set(struct cc_set *s, const char *key, const char *value,
+		 int is_number)
+{
+	if (s->nmeta >= FMT_MAX_META && cc_set_meta(s, key) == NULL)
+		return -1;
+	cc_set_meta_set(s, key, value, is_number);
 	return 0;
 }

@@ -28,65 +28,13 @@
 
 #define AIDA_MAX_INFERRED 16 /* leaves named in the inferred-subleaf warning */
 
-struct line {
-	const char *p; /* start of the line, after leading blanks */
-	size_t n;      /* length without line end and trailing blanks */
-	int no;        /* 1-based line number */
-};
-
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-static int is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	       (c >= 'A' && c <= 'F');
-}
-
 static int is_alnum(char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
 	       (c >= 'A' && c <= 'Z');
 }
 
-/* Next line of BUF at *POS, trimmed; 0 at the end of the buffer. */
-static int next_line(const char *buf, size_t len, size_t *pos,
-		     struct line *l)
-{
-	size_t s = *pos, e;
-
-	if (s >= len)
-		return 0;
-	e = s;
-	while (e < len && buf[e] != '\n')
-		e++;
-	*pos = e < len ? e + 1 : e;
-	l->no++;
-	while (s < e && is_blank(buf[s]))
-		s++;
-	while (e > s && is_blank(buf[e - 1]))
-		e--;
-	l->p = buf + s;
-	l->n = e - s;
-	return 1;
-}
-
-/* Why S..S+N is not a 32-bit hex number, for messages. */
-static const char *hex_problem(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0)
-		return "empty number";
-	for (i = 0; i < n; i++)
-		if (!is_hex(s[i]))
-			return "not a hex number";
-	return "value over 32 bits";
-}
-
-static int starts_with(const struct line *l, const char *w)
+static int starts_with(const struct fmt_line *l, const char *w)
 {
 	size_t n = strlen(w);
 
@@ -94,7 +42,7 @@ static int starts_with(const struct line *l, const char *w)
 }
 
 /* Run of letters and digits at L->p[*I]; its length. */
-static size_t alnum_run(const struct line *l, size_t i)
+static size_t alnum_run(const struct fmt_line *l, size_t i)
 {
 	size_t s = i;
 
@@ -107,7 +55,7 @@ static size_t alnum_run(const struct line *l, size_t i)
  * Banners and headings.  Returns 1 for one that starts a CPU block, -1 for
  * one that starts some other section, 0 for any other line.
  */
-static int banner(const struct line *l)
+static int banner(const struct fmt_line *l)
 {
 	if (starts_with(l, "------[")) {
 		if (memmem(l->p, l->n, "Logical CPU #", 13) != NULL)
@@ -133,7 +81,7 @@ struct aida_line {
  * other report line that starts with "CPUID" ("CPUID Manufacturer ..."),
  * -1 with E when it is malformed.
  */
-static int parse_cpuid(const struct line *l, const char *name,
+static int parse_cpuid(const struct fmt_line *l, const char *name,
 		       struct aida_line *out, struct cc_err *e)
 {
 	static const char *const regs[CC_NREGS] = {"EAX", "EBX", "ECX", "EDX"};
@@ -141,24 +89,24 @@ static int parse_cpuid(const struct line *l, const char *name,
 	const char *t;
 	int r, sep = 0;
 
-	if (!starts_with(l, "CPUID") || l->n < 6 || !is_blank(l->p[5]))
+	if (!starts_with(l, "CPUID") || l->n < 6 || !fmt_is_blank(l->p[5]))
 		return 0;
-	while (i < l->n && is_blank(l->p[i]))
+	while (i < l->n && fmt_is_blank(l->p[i]))
 		i++;
 	t = l->p + i;
 	tn = alnum_run(l, i);
 	if (tn == 0)
 		return 0;
-	for (j = 0; j < tn && is_hex(t[j]); j++)
+	for (j = 0; j < tn && fmt_is_hex(t[j]); j++)
 		;
 	if (!(j == tn && tn >= 8) && !(t[0] >= '0' && t[0] <= '9'))
 		return 0; /* a heading such as "CPUID Manufacturer" */
 	if (fmt_parse_hex32(t, tn, &out->leaf) < 0)
 		return cc_errf(e, "%s:%d: leaf \"%.*s\": expected 8 hex digits "
 				  "(%s)",
-			       name, l->no, (int)tn, t, hex_problem(t, tn));
+			       name, l->no, (int)tn, t, fmt_hex_problem(t, tn));
 	i += tn;
-	while (i < l->n && is_blank(l->p[i])) {
+	while (i < l->n && fmt_is_blank(l->p[i])) {
 		i++;
 		sep = 1;
 	}
@@ -166,7 +114,7 @@ static int parse_cpuid(const struct line *l, const char *name,
 		i++;
 		sep = 1;
 	}
-	while (i < l->n && is_blank(l->p[i]))
+	while (i < l->n && fmt_is_blank(l->p[i]))
 		i++;
 	if (!sep)
 		return cc_errf(e, "%s:%d: expected ':' or blanks after leaf "
@@ -183,13 +131,13 @@ static int parse_cpuid(const struct line *l, const char *name,
 		if (fmt_parse_hex32(t, tn, &out->reg[r]) < 0) {
 			/* show the whole bad field, up to the next '-' */
 			while (tn < l->n - i && t[tn] != '-' &&
-			       !is_blank(t[tn]))
+			       !fmt_is_blank(t[tn]))
 				tn++;
 			return cc_errf(e,
 				       "%s:%d: %s \"%.*s\": expected 8 hex "
 				       "digits (%s)",
 				       name, l->no, regs[r], (int)tn, t,
-				       hex_problem(t, tn));
+				       fmt_hex_problem(t, tn));
 		}
 		i += tn;
 		if (r < CC_NREGS - 1) {
@@ -207,7 +155,7 @@ static int parse_cpuid(const struct line *l, const char *name,
 			i++;
 		}
 	}
-	if (i < l->n && !is_blank(l->p[i]))
+	if (i < l->n && !fmt_is_blank(l->p[i]))
 		return cc_errf(e, "%s:%d: unexpected '%c' after EDX", name,
 			       l->no, l->p[i]);
 	out->has_sub = 0;
@@ -216,42 +164,42 @@ static int parse_cpuid(const struct line *l, const char *name,
 	if (t != NULL) {
 		const char *end = l->p + l->n, *q = t + 3, *close;
 
-		while (q < end && is_blank(*q))
+		while (q < end && fmt_is_blank(*q))
 			q++;
 		close = memchr(q, ']', (size_t)(end - q));
 		if (close == NULL)
 			return cc_errf(e, "%s:%d: \"[SL\" without a closing ']'",
 				       name, l->no);
 		tn = (size_t)(close - q);
-		while (tn > 0 && is_blank(q[tn - 1]))
+		while (tn > 0 && fmt_is_blank(q[tn - 1]))
 			tn--;
 		if (fmt_parse_hex32(q, tn, &out->sub) < 0)
 			return cc_errf(e, "%s:%d: subleaf [SL %.*s]: expected "
 					  "a hex number (%s)",
 				       name, l->no, (int)tn, q,
-				       hex_problem(q, tn));
+				       fmt_hex_problem(q, tn));
 		out->has_sub = 1;
 	}
 	return 1;
 }
 
 /* "MSR 0000010A: 0000-0000-2DA9-FDEB": 1 with the parts, else 0. */
-static int parse_msr(const struct line *l, uint32_t *index, uint32_t *hi,
+static int parse_msr(const struct fmt_line *l, uint32_t *index, uint32_t *hi,
 		     uint32_t *lo)
 {
 	uint32_t g[4];
 	size_t i = 3, tn;
 	int k;
 
-	if (!starts_with(l, "MSR") || l->n < 4 || !is_blank(l->p[3]))
+	if (!starts_with(l, "MSR") || l->n < 4 || !fmt_is_blank(l->p[3]))
 		return 0;
-	while (i < l->n && is_blank(l->p[i]))
+	while (i < l->n && fmt_is_blank(l->p[i]))
 		i++;
 	tn = alnum_run(l, i);
 	if (fmt_parse_hex32(l->p + i, tn, index) < 0)
 		return 0;
 	i += tn;
-	while (i < l->n && (is_blank(l->p[i]) || l->p[i] == ':'))
+	while (i < l->n && (fmt_is_blank(l->p[i]) || l->p[i] == ':'))
 		i++;
 	for (k = 0; k < 4; k++) {
 		tn = alnum_run(l, i);
@@ -275,20 +223,20 @@ static int aida64_detect(const char *buf, size_t len)
 		int k, sep = 0;
 
 		/* only blanks between the line start and "CPUID" */
-		while (b > buf && is_blank(b[-1]))
+		while (b > buf && fmt_is_blank(b[-1]))
 			b--;
 		if (b != buf && b[-1] != '\n') {
 			p += 6;
 			continue;
 		}
-		for (k = 0; k < 8 && q < end && is_hex(*q); k++)
+		for (k = 0; k < 8 && q < end && fmt_is_hex(*q); k++)
 			q++;
-		while (q < end && (is_blank(*q) || *q == ':')) {
+		while (q < end && (fmt_is_blank(*q) || *q == ':')) {
 			q++;
 			sep = 1;
 		}
 		if (k == 8 && sep) {
-			for (k = 0; k < 8 && q < end && is_hex(*q); k++)
+			for (k = 0; k < 8 && q < end && fmt_is_hex(*q); k++)
 				q++;
 			if (k == 8 && q < end && *q == '-')
 				return 1;
@@ -314,12 +262,14 @@ static struct cc_set *aida64_read(const char *buf, size_t len,
 {
 	struct cc_set *s = cc_set_new(name, CC_KIND_DUMP);
 	struct aida_state st = {0, -1, 0, 0, 0, 0, 0};
-	struct line l = {NULL, 0, 0};
+	struct fmt_line l = {NULL, 0, 0};
 	uint32_t inferred[AIDA_MAX_INFERRED];
-	size_t ninferred = 0, pos = 0;
+	size_t ninferred = 0, pos = 0, bad;
+	struct fmt_stage stage;
 	int want = opts && opts->cpu >= 0 ? opts->cpu : 0, lines = 0;
 
-	while (next_line(buf, len, &pos, &l)) {
+	fmt_stage_init(&stage);
+	while (fmt_next_line(buf, len, &pos, &l)) {
 		struct aida_line al;
 		struct cc_leaf *c;
 		uint32_t index, hi, lo;
@@ -339,9 +289,13 @@ static struct cc_set *aida64_read(const char *buf, size_t len,
 			ctx = st.pending ? st.nblocks : st.cur;
 			snprintf(key, sizeof key, "msr.0x%x", index);
 			snprintf(val, sizeof val, "0x%08x:0x%08x", hi, lo);
-			if (ctx == want ||
-			    (ctx < 0 && cc_set_meta(s, key) == NULL))
-				cc_set_meta_set(s, key, val, 0);
+			if ((ctx == want ||
+			     (ctx < 0 && cc_set_meta(s, key) == NULL)) &&
+			    fmt_meta_set(s, key, val, 0) < 0) {
+				cc_errf(e, "%s:%d: more than %d MSRs", name,
+					l.no, FMT_MAX_META);
+				goto fail;
+			}
 			continue;
 		}
 		rc = parse_cpuid(&l, name, &al, e);
@@ -372,7 +326,7 @@ static struct cc_set *aida64_read(const char *buf, size_t len,
 		st.prev_valid = 1;
 		if (st.cur != want)
 			continue;
-		c = cc_set_put(s, al.leaf, al.sub, al.sub);
+		c = fmt_stage_put(&stage, al.leaf, al.sub, al.sub, NULL);
 		if (c == NULL) {
 			cc_errf(e,
 				"%s:%d: duplicate leaf %08X subleaf %02X in "
@@ -410,10 +364,15 @@ static struct cc_set *aida64_read(const char *buf, size_t len,
 			    "(it may list only some subleaves of leaf 0xd)",
 			    name, list);
 	}
+	if (fmt_stage_flush(&stage, s, &bad) < 0) {
+		cc_errf(e, "%s: entry %zu: overlapping entries", name, bad);
+		goto fail;
+	}
 	if (cc_set_finish(s, e) < 0)
 		goto fail;
 	return s;
 fail:
+	fmt_stage_free(&stage);
 	cc_set_free(s);
 	return NULL;
 }

@@ -19,166 +19,7 @@
 #include "cc_json.h"
 #include "fmt.h"
 
-#define CHV_MAX_EXPAND 64 /* widest profile range the list writer expands */
 #define CHV_ORDER_KEY "adjustment_order"
-
-/* ---------------------------------------------------------------- helpers */
-
-static const char *json_type(const cJSON *j)
-{
-	if (cJSON_IsString(j))
-		return "a string";
-	if (cJSON_IsNumber(j))
-		return "a number";
-	if (cJSON_IsObject(j))
-		return "an object";
-	if (cJSON_IsArray(j))
-		return "an array";
-	if (cJSON_IsBool(j))
-		return "a boolean";
-	return "null";
-}
-
-/* J as an integer 0..UINT32_MAX: NULL, or what is wrong with it. */
-static const char *json_u32(const cJSON *j, uint32_t *v)
-{
-	double d;
-
-	if (j == NULL)
-		return "missing";
-	if (!cJSON_IsNumber(j))
-		return "wrong JSON type";
-	d = j->valuedouble;
-	if (d < 0)
-		return "negative number";
-	if (d > 4294967295.0)
-		return "value over 32 bits";
-	if (d != (double)(uint32_t)d)
-		return "not an integer";
-	*v = (uint32_t)d;
-	return NULL;
-}
-
-static int is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	       (c >= 'A' && c <= 'F');
-}
-
-/* J as a hex string "0x1f": NULL, or what is wrong with it. */
-static const char *json_hex(const cJSON *j, uint32_t *v)
-{
-	const char *s;
-	size_t i = 0, n;
-
-	if (j == NULL)
-		return "missing";
-	if (!cJSON_IsString(j))
-		return "wrong JSON type";
-	s = j->valuestring;
-	n = strlen(s);
-	if (fmt_parse_hex32(s, n, v) == 0)
-		return NULL;
-	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		i = 2;
-	if (i == n)
-		return "empty number";
-	if (s[0] == '-')
-		return "negative number";
-	for (; i < n; i++)
-		if (!is_hex(s[i]))
-			return "not a hex number";
-	return "value over 32 bits";
-}
-
-/* Leaves whose output depends on the subleaf (KVM's SIGNIFICANT_INDEX). */
-static int indexed_leaf(uint32_t leaf)
-{
-	static const uint32_t leaves[] = {
-		0x4,	    0x7,	0xb,	    0xd,	0xf,
-		0x10,	    0x12,	0x14,	    0x17,	0x18,
-		0x1d,	    0x1e,	0x1f,	    0x20,	0x23,
-		0x24,	    0x8000001d, 0x80000020, 0x80000026,
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof leaves / sizeof leaves[0]; i++)
-		if (leaves[i] == leaf)
-			return 1;
-	return 0;
-}
-
-/* Flags to write for L: its own, or derived when the set carries none. */
-static uint32_t entry_flags(const struct cc_leaf *l, int set_has_flags)
-{
-	if (set_has_flags)
-		return l->flags;
-	return indexed_leaf(l->leaf) ? CC_KVM_FLAG_SIGNIFICANT_INDEX : 0;
-}
-
-static int set_has_flags(const struct cc_set *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		if (s->leaves[i].flags != 0)
-			return 1;
-	return 0;
-}
-
-/* First non-blank byte of BUF, or 0. */
-static char first_char(const char *buf, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
-			   buf[i] == '\r'))
-		i++;
-	return i < len ? buf[i] : 0;
-}
-
-/* KEY appears in BUF as a member name ("KEY" then a colon), not merely as
- * a string value. */
-static int has_key(const char *buf, size_t len, const char *key)
-{
-	size_t kn = strlen(key);
-	const char *p = buf, *end = buf + len;
-
-	while ((p = memmem(p, (size_t)(end - p), key, kn)) != NULL) {
-		const char *q = p + kn;
-
-		if (p > buf && p[-1] == '"' && q < end && *q == '"') {
-			q++;
-			while (q < end && (*q == ' ' || *q == '\t' ||
-					   *q == '\n' || *q == '\r'))
-				q++;
-			if (q < end && *q == ':')
-				return 1;
-		}
-		p += kn;
-	}
-	return 0;
-}
-
-static void json_str(struct cc_buf *b, const char *s)
-{
-	cc_buf_puts(b, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			cc_buf_printf(b, "\\%c", c);
-		else if (c == '\n')
-			cc_buf_puts(b, "\\n");
-		else if (c == '\t')
-			cc_buf_puts(b, "\\t");
-		else if (c < 0x20)
-			cc_buf_printf(b, "\\u%04x", c);
-		else
-			cc_buf_add(b, (const char *)&c, 1);
-	}
-	cc_buf_puts(b, "\"");
-}
 
 /* ------------------------------------------------- CpuIdEntry list (dump) */
 
@@ -219,13 +60,13 @@ static const cJSON *find_key(const cJSON *j, const char *key, char *path,
 
 static int chv_detect(const char *buf, size_t len)
 {
-	char c = first_char(buf, len);
+	char c = fmt_first_char(buf, len);
 	size_t lim = len < 4096 ? len : 4096;
 
 	if (c == '[')
-		return has_key(buf, lim, "function");
+		return fmt_has_key(buf, lim, "function");
 	if (c == '{')
-		return has_key(buf, len, "common_cpuid");
+		return fmt_has_key(buf, len, "common_cpuid");
 	return 0;
 }
 
@@ -236,8 +77,9 @@ static struct cc_set *chv_read(const char *buf, size_t len, const char *name,
 	cJSON *root;
 	const cJSON *list, *it;
 	struct cc_set *s = NULL;
+	struct fmt_stage st;
 	char path[256];
-	size_t idx = 0;
+	size_t idx = 0, bad;
 
 	if (opts != NULL && opts->cpu > 0)
 		return cc_errf(e, "%s: no CPU %d: the file describes one CPU",
@@ -246,6 +88,7 @@ static struct cc_set *chv_read(const char *buf, size_t len, const char *name,
 	root = cc_json_parse(buf, len, name, e);
 	if (root == NULL)
 		return NULL;
+	fmt_stage_init(&st);
 	path[0] = '\0';
 	if (cJSON_IsArray(root)) {
 		list = root;
@@ -260,7 +103,7 @@ static struct cc_set *chv_read(const char *buf, size_t len, const char *name,
 		if (!cJSON_IsArray(list)) {
 			cc_errf(e, "%s: %s: expected an array of CpuIdEntry "
 				   "objects, got %s",
-				name, path, json_type(list));
+				name, path, cc_json_type(list));
 			goto fail;
 		}
 	}
@@ -276,11 +119,11 @@ static struct cc_set *chv_read(const char *buf, size_t len, const char *name,
 		if (!cJSON_IsObject(it)) {
 			cc_errf(e, "%s: %s[%zu]: expected a CpuIdEntry object, "
 				   "got %s",
-				name, path, idx, json_type(it));
+				name, path, idx, cc_json_type(it));
 			goto fail;
 		}
-		why = json_u32(cJSON_GetObjectItemCaseSensitive(it, "function"),
-			       &fn);
+		why = cc_json_u32(
+			cJSON_GetObjectItemCaseSensitive(it, "function"), &fn);
 		if (why != NULL) {
 			cc_errf(e, "%s: %s[%zu].function: expected an integer "
 				   "0..4294967295 (%s)",
@@ -288,23 +131,23 @@ static struct cc_set *chv_read(const char *buf, size_t len, const char *name,
 			goto fail;
 		}
 		j = cJSON_GetObjectItemCaseSensitive(it, "index");
-		if (j != NULL && (why = json_u32(j, &index)) != NULL) {
+		if (j != NULL && (why = cc_json_u32(j, &index)) != NULL) {
 			cc_errf(e, "%s: %s[%zu].index: expected an integer "
 				   "0..4294967295 (%s)",
 				name, path, idx, why);
 			goto fail;
 		}
 		j = cJSON_GetObjectItemCaseSensitive(it, "flags");
-		if (j != NULL && (why = json_u32(j, &flags)) != NULL) {
+		if (j != NULL && (why = cc_json_u32(j, &flags)) != NULL) {
 			cc_errf(e, "%s: %s[%zu].flags: expected an integer "
 				   "0..4294967295 (%s)",
 				name, path, idx, why);
 			goto fail;
 		}
 		for (r = 0; r < CC_NREGS; r++) {
-			why = json_u32(cJSON_GetObjectItemCaseSensitive(
-					       it, keys[r]),
-				       &v[r]);
+			why = cc_json_u32(
+				cJSON_GetObjectItemCaseSensitive(it, keys[r]),
+				&v[r]);
 			if (why != NULL) {
 				cc_errf(e, "%s: %s[%zu].%s: expected an "
 					   "integer 0..4294967295 (%s)",
@@ -312,7 +155,7 @@ static struct cc_set *chv_read(const char *buf, size_t len, const char *name,
 				goto fail;
 			}
 		}
-		l = cc_set_put(s, fn, index, index);
+		l = fmt_stage_put(&st, fn, index, index, NULL);
 		if (l == NULL) {
 			cc_errf(e, "%s: %s[%zu]: duplicate function 0x%x index "
 				   "%u",
@@ -323,9 +166,14 @@ static struct cc_set *chv_read(const char *buf, size_t len, const char *name,
 		l->flags = flags;
 		idx++;
 	}
-	if (s->n == 0) {
+	if (st.n == 0) {
 		cc_errf(e, "%s: %s: the CpuIdEntry list is empty", name,
 			path[0] ? path : "top level");
+		goto fail;
+	}
+	if (fmt_stage_flush(&st, s, &bad) < 0) {
+		cc_errf(e, "%s: %s[%zu]: overlapping entries", name, path,
+			bad);
 		goto fail;
 	}
 	cJSON_Delete(root);
@@ -335,39 +183,17 @@ static struct cc_set *chv_read(const char *buf, size_t len, const char *name,
 	}
 	return s;
 fail:
+	fmt_stage_free(&st);
 	cJSON_Delete(root);
 	cc_set_free(s);
 	return NULL;
-}
-
-/* Value of register R of L when every bit must be known; -1 and E if not. */
-static int full_reg(const struct cc_set *s, const struct cc_leaf *l, int r,
-		    uint32_t *v, struct cc_err *e)
-{
-	uint32_t known = l->known[r];
-
-	if ((l->absent >> r) & 1)
-		known = (s->kind == CC_KIND_PROFILE &&
-			 s->uncovered == CC_UNCOVERED_HOST)
-				? 0
-				: UINT32_MAX;
-	if (known != UINT32_MAX)
-		return cc_errf(e,
-			       "%s: leaf 0x%08x subleaf %u %s: bits 0x%08x are "
-			       "left to the host; a CpuIdEntry list holds only "
-			       "fully known registers (write a "
-			       "cloud-hypervisor-profile instead)",
-			       s->name, l->leaf, l->first, cc_reg_name(r),
-			       ~known);
-	*v = (l->absent >> r) & 1 ? 0 : l->reg[r];
-	return 0;
 }
 
 static int chv_write(struct cc_buf *out, const struct cc_set *s,
 		     struct cc_err *e)
 {
 	struct cc_buf b;
-	int has_flags = set_has_flags(s), first = 1;
+	int has_flags = fmt_set_has_flags(s), first = 1;
 	size_t i;
 
 	cc_buf_init(&b);
@@ -378,24 +204,21 @@ static int chv_write(struct cc_buf *out, const struct cc_set *s,
 		int r;
 
 		for (r = 0; r < CC_NREGS; r++)
-			if (full_reg(s, l, r, &v[r], e) < 0)
+			if (fmt_full_reg(s, l, r, &v[r],
+					 "a CpuIdEntry list holds only fully "
+					 "known registers (write a "
+					 "cloud-hypervisor-profile instead)",
+					 e) < 0)
 				goto fail;
-		if (l->last - l->first >= CHV_MAX_EXPAND) {
-			cc_errf(e,
-				"%s: leaf 0x%08x covers subleaves %u..%u; a "
-				"CpuIdEntry list names single subleaves (at "
-				"most %d are expanded)",
-				s->name, l->leaf, l->first, l->last,
-				CHV_MAX_EXPAND);
+		if (fmt_check_expand(s, l, "a CpuIdEntry list names", e) < 0)
 			goto fail;
-		}
 		for (sub = l->first;; sub++) {
 			cc_buf_printf(&b,
 				      "%s\n  {\"function\": %u, \"index\": %u, "
 				      "\"flags\": %u, \"eax\": %u, \"ebx\": %u, "
 				      "\"ecx\": %u, \"edx\": %u}",
 				      first ? "" : ",", l->leaf, sub,
-				      entry_flags(l, has_flags), v[CC_EAX],
+				      fmt_entry_flags(l, has_flags), v[CC_EAX],
 				      v[CC_EBX], v[CC_ECX], v[CC_EDX]);
 			first = 0;
 			if (sub == l->last)
@@ -415,7 +238,7 @@ fail:
  * Read: the first "common_cpuid" list found depth first, or the bare array.
  * Write: a bare array, one entry per line; flags are the set's, or KVM's
  * SIGNIFICANT_INDEX on subleaf-indexed leaves when the set has none.  A bit
- * left to the host, or a range over CHV_MAX_EXPAND subleaves, is an error.
+ * left to the host, or a range over FMT_MAX_EXPAND subleaves, is an error.
  */
 const struct fmt fmt_chv = {
 	.name = "cloud-hypervisor",
@@ -437,14 +260,12 @@ const struct fmt fmt_chv = {
  * inside the mask is forced to 1 all the same), value = replacements.
  *
  * Cloud Hypervisor lists adjustments in the order of its field table, which
- * no rule over the set reproduces, and also writes adjustments for leaves
- * past leaf 0's maximum, which the set drops (the guest never sees them).
- * So that a profile read and written comes back byte for byte, the reader
- * keeps the file's order in metadata "adjustment_order" when it differs
- * from the writer's own: tokens "0xd.5.eax" (leaf, first subleaf, register)
- * for adjustments the set holds, "0x17.0-0.eax=0xREPL/0xMASK" verbatim for
- * the dropped ones.  The writer follows that order when it still names
- * every adjustment of the set, and its own order otherwise.
+ * no rule over the set reproduces.  So that a profile read and written
+ * comes back byte for byte, the reader keeps the file's order in metadata
+ * "adjustment_order" when it differs from the writer's own: tokens
+ * "0xd.5.eax" (leaf, first subleaf, register), one per adjustment.  The
+ * writer follows that order when it still names every adjustment of the
+ * set, and its own order otherwise.
  */
 
 /* One adjustment: a register over a subleaf range. */
@@ -537,25 +358,19 @@ static struct adj *build_adjs(const struct cc_set *s, size_t *n)
 	return a;
 }
 
-/* Token naming adjustment A in "adjustment_order": "0xd.5.eax"; with
- * VERBATIM its whole content, "0x17.0-0.eax=0x00000000/0xffffffff". */
-static void order_token(struct cc_buf *b, const struct adj *a, int verbatim)
+/* Token naming adjustment A in "adjustment_order": "0xd.5.eax". */
+static void order_token(struct cc_buf *b, const struct adj *a)
 {
-	cc_buf_printf(b, "%s0x%x.%u", b->len ? " " : "", a->leaf, a->start);
-	if (verbatim)
-		cc_buf_printf(b, "-%u", a->end);
-	cc_buf_printf(b, ".%s", cc_reg_name((enum cc_reg)a->reg));
-	if (verbatim)
-		cc_buf_printf(b, "=0x%08x/0x%08x", a->repl, a->mask);
+	cc_buf_printf(b, "%s0x%x.%u.%s", b->len ? " " : "", a->leaf, a->start,
+		      cc_reg_name((enum cc_reg)a->reg));
 }
 
-/* Parse one order token T..END into X; 1 when it is verbatim, 0 when it
- * only names (leaf, start, reg), -1 when malformed. */
+/* Parse one order token T..END into X (leaf, start, reg); -1 when
+ * malformed. */
 static int parse_token(const char *t, const char *end, struct adj *x)
 {
 	unsigned long long v;
 	char *q, rn[4];
-	int verbatim = 0;
 
 	memset(x, 0, sizeof *x);
 	v = strtoull(t, &q, 16);
@@ -567,37 +382,12 @@ static int parse_token(const char *t, const char *end, struct adj *x)
 	if (q == t || v > UINT32_MAX)
 		return -1;
 	x->start = x->end = (uint32_t)v;
-	if (*q == '-') {
-		t = q + 1;
-		v = strtoull(t, &q, 10);
-		if (q == t || v > UINT32_MAX || v < x->start)
-			return -1;
-		x->end = (uint32_t)v;
-		verbatim = 1;
-	}
-	if (*q != '.' || end - q < 4)
+	if (*q != '.' || end - q != 4)
 		return -1;
 	memcpy(rn, q + 1, 3);
 	rn[3] = '\0';
 	x->reg = cc_reg_parse(rn);
-	if (x->reg < 0)
-		return -1;
-	q += 4;
-	if (!verbatim)
-		return q == end ? 0 : -1;
-	if (*q != '=')
-		return -1;
-	t = q + 1;
-	v = strtoull(t, &q, 16);
-	if (q == t || *q != '/' || v > UINT32_MAX)
-		return -1;
-	x->repl = (uint32_t)v;
-	t = q + 1;
-	v = strtoull(t, &q, 16);
-	if (q == t || q != end || v > UINT32_MAX)
-		return -1;
-	x->mask = (uint32_t)v;
-	return 1;
+	return x->reg < 0 ? -1 : 0;
 }
 
 /* Adjustments by name: leaf, first subleaf, register. */
@@ -613,16 +403,16 @@ static int cmp_name(const void *pa, const void *pb)
 }
 
 /*
- * The order of metadata "adjustment_order" over S's adjustments *A (N of
- * them, each named at least once): *ORDER (*NORDER) indexes *A, which grows
- * by the verbatim ones.  -1 when there is no order or it does not fit.
+ * The order of metadata "adjustment_order" over S's adjustments A (N of
+ * them, each named at least once): *ORDER (*NORDER) indexes A.  -1 when
+ * there is no order or it does not fit.
  */
-static int stored_order(const struct cc_set *s, struct adj **a, size_t n,
-			size_t **order, size_t *norder)
+static int stored_order(const struct cc_set *s, const struct adj *a,
+			size_t n, size_t **order, size_t *norder)
 {
 	const char *p = cc_set_meta(s, CHV_ORDER_KEY);
 	unsigned char *used;
-	size_t cap = n + 16, acap = n + 1, na = n, k;
+	size_t cap = n + 16, k;
 	struct adj *byname;
 
 	*order = NULL;
@@ -632,13 +422,14 @@ static int stored_order(const struct cc_set *s, struct adj **a, size_t n,
 	used = cc_xcalloc(n + 1, 1);
 	byname = cc_xmalloc((n + 1) * sizeof *byname);
 	for (k = 0; k < n; k++) {
-		byname[k] = (*a)[k];
+		byname[k] = a[k];
 		byname[k].src = k;
 	}
 	qsort(byname, n, sizeof *byname, cmp_name);
 	*order = cc_xmalloc(cap * sizeof **order);
 	while (*p) {
 		const char *t = p;
+		const struct adj *hit;
 		struct adj x;
 		int rc;
 
@@ -649,23 +440,11 @@ static int stored_order(const struct cc_set *s, struct adj **a, size_t n,
 			p++;
 		if (rc < 0)
 			goto bad;
-		if (rc == 1) {
-			/* an adjustment the set does not hold: keep it */
-			if (na == acap) {
-				acap *= 2;
-				*a = cc_xrealloc(*a, acap * sizeof **a);
-			}
-			(*a)[na] = x;
-			k = na++;
-		} else {
-			const struct adj *hit =
-				bsearch(&x, byname, n, sizeof *byname, cmp_name);
-
-			if (hit == NULL)
-				goto bad;
-			k = hit->src;
-			used[k] = 1;
-		}
+		hit = bsearch(&x, byname, n, sizeof *byname, cmp_name);
+		if (hit == NULL)
+			goto bad;
+		k = hit->src;
+		used[k] = 1;
 		if (*norder == cap) {
 			cap *= 2;
 			*order = cc_xrealloc(*order, cap * sizeof **order);
@@ -691,8 +470,9 @@ static int chv_profile_detect(const char *buf, size_t len)
 {
 	size_t lim = len < 4096 ? len : 4096;
 
-	return first_char(buf, len) == '{' && has_key(buf, lim, "adjustments") &&
-	       !has_key(buf, len, "common_cpuid");
+	return fmt_first_char(buf, len) == '{' &&
+	       fmt_has_key(buf, lim, "adjustments") &&
+	       !fmt_has_key(buf, len, "common_cpuid");
 }
 
 /* Parse adjustments[IDX] (J) into A; -1 with E naming its JSON path. */
@@ -706,19 +486,19 @@ static int read_adj(const cJSON *j, size_t idx, const char *name,
 		return cc_errf(e,
 			       "%s: adjustments[%zu]: expected [parameters, "
 			       "adjustment] (an array of two objects), got %s",
-			       name, idx, json_type(j));
+			       name, idx, cc_json_type(j));
 	par = cJSON_GetArrayItem(j, 0);
 	val = cJSON_GetArrayItem(j, 1);
 	if (!cJSON_IsObject(par))
 		return cc_errf(e, "%s: adjustments[%zu][0]: expected an object "
 				  "{leaf, sub_leaf, register}, got %s",
-			       name, idx, json_type(par));
+			       name, idx, cc_json_type(par));
 	if (!cJSON_IsObject(val))
 		return cc_errf(e, "%s: adjustments[%zu][1]: expected an object "
 				  "{replacements, mask}, got %s",
-			       name, idx, json_type(val));
-	why = json_hex(cJSON_GetObjectItemCaseSensitive(par, "leaf"),
-		       &a->leaf);
+			       name, idx, cc_json_type(val));
+	why = fmt_json_hex32(cJSON_GetObjectItemCaseSensitive(par, "leaf"),
+			     &a->leaf);
 	if (why != NULL)
 		return cc_errf(e, "%s: adjustments[%zu][0].leaf: expected a "
 				  "hex string like \"0x00000007\" (%s)",
@@ -727,14 +507,15 @@ static int read_adj(const cJSON *j, size_t idx, const char *name,
 	if (!cJSON_IsObject(sub))
 		return cc_errf(e, "%s: adjustments[%zu][0].sub_leaf: expected "
 				  "an object {start, end}, got %s",
-			       name, idx, sub ? json_type(sub) : "nothing");
-	why = json_u32(cJSON_GetObjectItemCaseSensitive(sub, "start"),
-		       &a->start);
+			       name, idx, sub ? cc_json_type(sub) : "nothing");
+	why = cc_json_u32(cJSON_GetObjectItemCaseSensitive(sub, "start"),
+			  &a->start);
 	if (why != NULL)
 		return cc_errf(e, "%s: adjustments[%zu][0].sub_leaf.start: "
 				  "expected an integer 0..4294967295 (%s)",
 			       name, idx, why);
-	why = json_u32(cJSON_GetObjectItemCaseSensitive(sub, "end"), &a->end);
+	why = cc_json_u32(cJSON_GetObjectItemCaseSensitive(sub, "end"),
+			  &a->end);
 	if (why != NULL)
 		return cc_errf(e, "%s: adjustments[%zu][0].sub_leaf.end: "
 				  "expected an integer 0..4294967295 (%s)",
@@ -749,15 +530,15 @@ static int read_adj(const cJSON *j, size_t idx, const char *name,
 		return cc_errf(e, "%s: adjustments[%zu][0].register: expected "
 				  "\"EAX\", \"EBX\", \"ECX\" or \"EDX\"",
 			       name, idx);
-	why = json_hex(cJSON_GetObjectItemCaseSensitive(val, "replacements"),
-		       &a->repl);
+	why = fmt_json_hex32(
+		cJSON_GetObjectItemCaseSensitive(val, "replacements"), &a->repl);
 	if (why != NULL)
 		return cc_errf(e, "%s: adjustments[%zu][1].replacements: "
 				  "expected a hex string like \"0x00000000\" "
 				  "(%s)",
 			       name, idx, why);
-	why = json_hex(cJSON_GetObjectItemCaseSensitive(val, "mask"),
-		       &a->mask);
+	why = fmt_json_hex32(cJSON_GetObjectItemCaseSensitive(val, "mask"),
+			     &a->mask);
 	if (why != NULL)
 		return cc_errf(e, "%s: adjustments[%zu][1].mask: expected a hex "
 				  "string like \"0xffffffff\" (%s)",
@@ -861,7 +642,7 @@ static struct cc_set *chv_profile_read(const char *buf, size_t len,
 	const cJSON *adjs, *it, *j;
 	struct cc_set *s = NULL;
 	struct adj *a = NULL, *sorted = NULL, *mine = NULL;
-	size_t n = 0, i, k, nmine = 0, dropped = 0;
+	size_t n = 0, i, k, nmine = 0;
 	struct cc_buf want, got;
 
 	if (opts != NULL && opts->cpu > 0)
@@ -876,7 +657,7 @@ static struct cc_set *chv_profile_read(const char *buf, size_t len,
 	if (!cJSON_IsObject(root)) {
 		cc_errf(e, "%s: expected a Cloud Hypervisor profile object "
 			   "{hypervisor, cpu_vendor, adjustments}, got %s",
-			name, json_type(root));
+			name, cc_json_type(root));
 		goto fail;
 	}
 	s = cc_set_new(name, CC_KIND_PROFILE);
@@ -889,7 +670,7 @@ static struct cc_set *chv_profile_read(const char *buf, size_t len,
 			continue;
 		if (!cJSON_IsString(j)) {
 			cc_errf(e, "%s: %s: expected a string, got %s", name,
-				key, json_type(j));
+				key, cc_json_type(j));
 			goto fail;
 		}
 		cc_set_meta_set(s, key, j->valuestring, 0);
@@ -897,7 +678,7 @@ static struct cc_set *chv_profile_read(const char *buf, size_t len,
 	adjs = cJSON_GetObjectItemCaseSensitive(root, "adjustments");
 	if (!cJSON_IsArray(adjs)) {
 		cc_errf(e, "%s: adjustments: expected an array, got %s", name,
-			adjs ? json_type(adjs) : "nothing");
+			adjs ? cc_json_type(adjs) : "nothing");
 		goto fail;
 	}
 	a = cc_xmalloc(((size_t)cJSON_GetArraySize(adjs) + 1) * sizeof *a);
@@ -946,21 +727,13 @@ static struct cc_set *chv_profile_read(const char *buf, size_t len,
 	sorted = NULL;
 	if (cc_set_finish(s, e) < 0)
 		goto fail;
-	/*
-	 * Keep the file's order when it is not the writer's own, and the
-	 * adjustments of leaves past the range maximum, which the set does
-	 * not hold (the guest never sees them), verbatim.
-	 */
+	/* Keep the file's order when it is not the writer's own. */
 	mine = build_adjs(s, &nmine);
 	for (i = 0; i < nmine; i++)
-		order_token(&want, &mine[i], 0);
-	for (i = 0; i < n; i++) {
-		int gone = cc_set_first(s, a[i].leaf) == NULL;
-
-		order_token(&got, &a[i], gone);
-		dropped += gone;
-	}
-	if (dropped || got.len != want.len ||
+		order_token(&want, &mine[i]);
+	for (i = 0; i < n; i++)
+		order_token(&got, &a[i]);
+	if (got.len != want.len ||
 	    (got.len && memcmp(got.data, want.data, got.len) != 0))
 		cc_set_meta_set(s, CHV_ORDER_KEY, got.data, 0);
 	free(mine);
@@ -1029,7 +802,7 @@ static int chv_profile_write(struct cc_buf *out, const struct cc_set *s,
 
 	(void)e;
 	a = build_adjs(s, &n);
-	if (stored_order(s, &a, n, &order, &norder) < 0) {
+	if (stored_order(s, a, n, &order, &norder) < 0) {
 		norder = n;
 		order = cc_xmalloc((n + 1) * sizeof *order);
 		for (i = 0; i < n; i++)
@@ -1037,9 +810,9 @@ static int chv_profile_write(struct cc_buf *out, const struct cc_set *s,
 	}
 	cc_buf_init(&b);
 	cc_buf_puts(&b, "{\n  \"hypervisor\": ");
-	json_str(&b, hv ? hv : "Kvm");
+	cc_json_put_string(&b, hv ? hv : "Kvm");
 	cc_buf_puts(&b, ",\n  \"cpu_vendor\": ");
-	json_str(&b, vendor ? vendor : vendor_word(s));
+	cc_json_put_string(&b, vendor ? vendor : vendor_word(s));
 	if (norder == 0) {
 		cc_buf_puts(&b, ",\n  \"adjustments\": []\n}");
 	} else {

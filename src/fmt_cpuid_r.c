@@ -19,81 +19,20 @@
 
 #include "fmt.h"
 
-#define CPUID_R_MAX_EXPAND 64 /* widest profile range the writer expands */
-
-struct line {
-	const char *p; /* start of the line, after leading blanks */
-	size_t n;      /* length without the line end and trailing blanks */
-	int no;        /* 1-based line number */
-};
-
-/* Seen (leaf, subleaf) of the chosen block, for duplicate messages. */
-struct seen {
-	uint32_t leaf, sub;
-	int line;
-};
-
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-static int is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	       (c >= 'A' && c <= 'F');
-}
-
-/* Next line of BUF at *POS, trimmed; 0 at the end of the buffer. */
-static int next_line(const char *buf, size_t len, size_t *pos,
-		     struct line *l)
-{
-	size_t s = *pos, e;
-
-	if (s >= len)
-		return 0;
-	e = s;
-	while (e < len && buf[e] != '\n')
-		e++;
-	*pos = e < len ? e + 1 : e;
-	l->no++;
-	while (s < e && is_blank(buf[s]))
-		s++;
-	while (e > s && is_blank(buf[e - 1]))
-		e--;
-	l->p = buf + s;
-	l->n = e - s;
-	return 1;
-}
-
-/* Why S..S+N is not a 32-bit hex number, for messages. */
-static const char *hex_problem(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		i = 2;
-	if (i == n)
-		return "empty number";
-	if (s[0] == '-')
-		return "negative number";
-	for (; i < n; i++)
-		if (!is_hex(s[i]))
-			return "not a hex number";
-	return "value over 32 bits";
-}
+#define CPU_MAX 1000000 /* highest "CPU n:" number parse_header takes */
 
 /* Split off the next blank-separated token of L at *I. */
-static int token(const struct line *l, size_t *i, const char **t, size_t *tn)
+static int token(const struct fmt_line *l, size_t *i, const char **t,
+		 size_t *tn)
 {
 	size_t s = *i;
 
-	while (s < l->n && is_blank(l->p[s]))
+	while (s < l->n && fmt_is_blank(l->p[s]))
 		s++;
 	if (s >= l->n)
 		return 0;
 	*t = l->p + s;
-	while (s < l->n && !is_blank(l->p[s]))
+	while (s < l->n && !fmt_is_blank(l->p[s]))
 		s++;
 	*tn = (size_t)(l->p + s - *t);
 	*i = s;
@@ -104,7 +43,7 @@ static int token(const struct line *l, size_t *i, const char **t, size_t *tn)
  * "CPU:" (-> 0) or "CPU <n>:" header.  Returns 1 with *NUM, 0 when L is not
  * a header, -1 on a malformed number.
  */
-static int parse_header(const struct line *l, long *num)
+static int parse_header(const struct fmt_line *l, long *num)
 {
 	size_t i = 3;
 	long v = 0;
@@ -123,7 +62,7 @@ static int parse_header(const struct line *l, long *num)
 		return -1;
 	while (i < l->n && l->p[i] >= '0' && l->p[i] <= '9') {
 		v = v * 10 + (l->p[i] - '0');
-		if (v > 1000000)
+		if (v > CPU_MAX)
 			return -1;
 		i++;
 	}
@@ -139,7 +78,7 @@ struct leafline {
 };
 
 /* Parse a leaf line; -1 with E naming NAME and the line. */
-static int parse_leaf_line(const struct line *l, const char *name,
+static int parse_leaf_line(const struct fmt_line *l, const char *name,
 			   struct leafline *out, struct cc_err *e)
 {
 	static const char *const pfx[CC_NREGS] = {"eax=", "ebx=", "ecx=",
@@ -158,7 +97,7 @@ static int parse_leaf_line(const struct line *l, const char *name,
 		return cc_errf(e,
 			       "%s:%d: expected a leaf like 0x00000007, got "
 			       "\"%.*s\" (%s)",
-			       name, l->no, (int)tn, t, hex_problem(t, tn));
+			       name, l->no, (int)tn, t, fmt_hex_problem(t, tn));
 	out->sub = 0;
 	if (out->has_sub) {
 		if (!token(l, &i, &t, &tn) || t[tn - 1] != ':')
@@ -173,7 +112,7 @@ static int parse_leaf_line(const struct line *l, const char *name,
 				       "%s:%d: expected a subleaf like 0x00, "
 				       "got \"%.*s\" (%s)",
 				       name, l->no, (int)tn, t,
-				       hex_problem(t, tn));
+				       fmt_hex_problem(t, tn));
 	}
 	for (r = 0; r < CC_NREGS; r++) {
 		if (!token(l, &i, &t, &tn))
@@ -192,7 +131,7 @@ static int parse_leaf_line(const struct line *l, const char *name,
 				       "%s:%d: %s expected 0x and up to 8 hex "
 				       "digits, got \"%.*s\" (%s)",
 				       name, l->no, pfx[r], (int)tn, t,
-				       hex_problem(t, tn));
+				       fmt_hex_problem(t, tn));
 	}
 	if (token(l, &i, &t, &tn))
 		return cc_errf(e, "%s:%d: unexpected \"%.*s\" after edx",
@@ -203,10 +142,10 @@ static int parse_leaf_line(const struct line *l, const char *name,
 static int cpuid_r_detect(const char *buf, size_t len)
 {
 	size_t pos = 0, lines = 0;
-	struct line l = {NULL, 0, 0};
+	struct fmt_line l = {NULL, 0, 0};
 
 	/* The first non-blank line is a CPU header or a leaf line. */
-	while (lines++ < 8 && next_line(buf, len, &pos, &l)) {
+	while (lines++ < 8 && fmt_next_line(buf, len, &pos, &l)) {
 		long num;
 
 		if (l.n == 0)
@@ -227,6 +166,7 @@ struct blocks {
 	int in_block; /* a header (or a first leaf line) was seen */
 	int in_want;  /* the current block is the chosen one */
 	int got_want; /* the chosen block was seen */
+	unsigned char *seen; /* bitmap of the numbers once there are many */
 };
 
 /* Start block NUM; -1 when NUM was seen before. */
@@ -234,10 +174,25 @@ static int start_block(struct blocks *b, long num)
 {
 	size_t i;
 
-	for (i = 0; i < b->n; i++)
-		if (b->nums[i] == num)
+	if (b->seen == NULL && b->n < 64) {
+		for (i = 0; i < b->n; i++)
+			if (b->nums[i] == num)
+				return -1;
+	} else {
+		if (b->seen == NULL) {
+			b->seen = cc_xcalloc(CPU_MAX / 8 + 1, 1);
+			for (i = 0; i < b->n; i++)
+				b->seen[b->nums[i] / 8] |=
+					(unsigned char)(1u << (b->nums[i] % 8));
+		}
+		if (b->seen[num / 8] >> (num % 8) & 1)
 			return -1;
-	b->nums = cc_xrealloc(b->nums, (b->n + 1) * sizeof *b->nums);
+	}
+	if (b->seen != NULL)
+		b->seen[num / 8] |= (unsigned char)(1u << (num % 8));
+	if ((b->n & (b->n - 1)) == 0) /* 0, 1, 2, 4, ...: grow by doubling */
+		b->nums = cc_xrealloc(b->nums,
+				      (b->n ? 2 * b->n : 1) * sizeof *b->nums);
 	b->nums[b->n++] = num;
 	b->in_block = 1;
 	b->in_want = !b->got_want && (b->want < 0 || b->want == num);
@@ -268,19 +223,21 @@ static struct cc_set *cpuid_r_read(const char *buf, size_t len,
 				   const struct fmt_opts *opts, struct cc_err *e)
 {
 	struct cc_set *s = cc_set_new(name, CC_KIND_DUMP);
-	struct blocks b = {NULL, 0, opts ? opts->cpu : -1, 0, 0, 0};
-	struct seen *seen = NULL;
-	size_t nseen = 0, capseen = 0, pos = 0;
-	struct line l = {NULL, 0, 0};
+	struct blocks b = {NULL, 0, opts ? opts->cpu : -1, 0, 0, 0, NULL};
+	struct fmt_stage st;
+	int *lines = NULL; /* line of each staged entry */
+	size_t caplines = 0, pos = 0, bad;
+	struct fmt_line l = {NULL, 0, 0};
 	uint32_t prev_leaf = 0;
 	int prev_valid = 0, rank = 0;
 
-	while (next_line(buf, len, &pos, &l)) {
+	fmt_stage_init(&st);
+	while (fmt_next_line(buf, len, &pos, &l)) {
 		struct leafline ll;
 		struct cc_leaf *c;
 		long num = 0;
 		int h;
-		size_t i;
+		size_t prev;
 
 		if (l.n == 0)
 			continue;
@@ -320,29 +277,20 @@ static struct cc_set *cpuid_r_read(const char *buf, size_t len,
 		prev_valid = 1;
 		if (!b.in_want)
 			continue;
-		c = cc_set_put(s, ll.leaf, ll.sub, ll.sub);
+		c = fmt_stage_put(&st, ll.leaf, ll.sub, ll.sub, &prev);
 		if (c == NULL) {
-			int first = 0;
-
-			for (i = 0; i < nseen; i++)
-				if (seen[i].leaf == ll.leaf &&
-				    seen[i].sub == ll.sub)
-					first = seen[i].line;
 			cc_errf(e,
 				"%s:%d: duplicate leaf 0x%08x subleaf 0x%02x "
 				"(first on line %d)",
-				name, l.no, ll.leaf, ll.sub, first);
+				name, l.no, ll.leaf, ll.sub, lines[prev]);
 			goto fail;
 		}
 		memcpy(c->reg, ll.reg, sizeof c->reg);
-		if (nseen == capseen) {
-			capseen = capseen ? capseen * 2 : 128;
-			seen = cc_xrealloc(seen, capseen * sizeof *seen);
+		if (st.n > caplines) {
+			caplines = caplines ? caplines * 2 : 128;
+			lines = cc_xrealloc(lines, caplines * sizeof *lines);
 		}
-		seen[nseen].leaf = ll.leaf;
-		seen[nseen].sub = ll.sub;
-		seen[nseen].line = l.no;
-		nseen++;
+		lines[st.n - 1] = l.no;
 	}
 	if (b.n == 0) {
 		cc_errf(e, "%s: no CPUID lines (expected `cpuid -r` output)",
@@ -353,47 +301,30 @@ static struct cc_set *cpuid_r_read(const char *buf, size_t len,
 		no_such_cpu(&b, name, e);
 		goto fail;
 	}
-	if (s->n == 0) {
+	if (st.n == 0) {
 		cc_errf(e, "%s: CPU %ld has no leaf lines", name,
 			b.want < 0 ? b.nums[0] : b.want);
 		goto fail;
 	}
-	free(seen);
+	if (fmt_stage_flush(&st, s, &bad) < 0) {
+		cc_errf(e, "%s:%d: overlapping entries", name, lines[bad]);
+		goto fail;
+	}
+	free(lines);
 	free(b.nums);
+	free(b.seen);
 	if (cc_set_finish(s, e) < 0) {
 		cc_set_free(s);
 		return NULL;
 	}
 	return s;
 fail:
-	free(seen);
+	fmt_stage_free(&st);
+	free(lines);
 	free(b.nums);
+	free(b.seen);
 	cc_set_free(s);
 	return NULL;
-}
-
-/* Register value of L for a dump-style writer; -1 and E when a bit of it
- * is left to the host. */
-static int full_reg(const struct cc_set *s, const struct cc_leaf *l, int r,
-		    uint32_t *v, struct cc_err *e)
-{
-	uint32_t known = l->known[r];
-
-	if ((l->absent >> r) & 1)
-		known = (s->kind == CC_KIND_PROFILE &&
-			 s->uncovered == CC_UNCOVERED_HOST)
-				? 0
-				: UINT32_MAX;
-	if (known != UINT32_MAX)
-		return cc_errf(e,
-			       "%s: leaf 0x%08x subleaf %u %s: bits 0x%08x are "
-			       "left to the host; `cpuid -r` text holds only "
-			       "fully known registers (apply the profile to a "
-			       "host first)",
-			       s->name, l->leaf, l->first, cc_reg_name(r),
-			       ~known);
-	*v = (l->absent >> r) & 1 ? 0 : l->reg[r];
-	return 0;
 }
 
 static int cpuid_r_write(struct cc_buf *out, const struct cc_set *s,
@@ -410,17 +341,14 @@ static int cpuid_r_write(struct cc_buf *out, const struct cc_set *s,
 		int r;
 
 		for (r = 0; r < CC_NREGS; r++)
-			if (full_reg(s, l, r, &v[r], e) < 0)
+			if (fmt_full_reg(s, l, r, &v[r],
+					 "`cpuid -r` text holds only fully "
+					 "known registers (apply the profile "
+					 "to a host first)",
+					 e) < 0)
 				goto fail;
-		if (l->last - l->first >= CPUID_R_MAX_EXPAND) {
-			cc_errf(e,
-				"%s: leaf 0x%08x covers subleaves %u..%u; "
-				"`cpuid -r` text lists single subleaves "
-				"(at most %d are expanded)",
-				s->name, l->leaf, l->first, l->last,
-				CPUID_R_MAX_EXPAND);
+		if (fmt_check_expand(s, l, "`cpuid -r` text lists", e) < 0)
 			goto fail;
-		}
 		for (sub = l->first;; sub++) {
 			cc_buf_printf(&b,
 				      "   0x%08x 0x%02x: eax=0x%08x ebx=0x%08x "
@@ -443,7 +371,7 @@ fail:
  * Read: the block whose header number is opts->cpu (the first when -1); a
  * missing one is an error saying how many CPUs the file has.  Write: one
  * "CPU:" block with every entry; a register bit left to the host, or a
- * profile range over CPUID_R_MAX_EXPAND subleaves, is an error.
+ * profile range over FMT_MAX_EXPAND subleaves, is an error.
  */
 const struct fmt fmt_cpuid_r = {
 	.name = "cpuid-r",

@@ -26,23 +26,6 @@
 #include "cc_json.h"
 #include "fmt.h"
 
-#define FC_MAX_EXPAND 64 /* widest profile range the writer expands */
-
-static const char *json_type(const cJSON *j)
-{
-	if (cJSON_IsString(j))
-		return "a string";
-	if (cJSON_IsNumber(j))
-		return "a number";
-	if (cJSON_IsObject(j))
-		return "an object";
-	if (cJSON_IsArray(j))
-		return "an array";
-	if (cJSON_IsBool(j))
-		return "a boolean";
-	return "null";
-}
-
 /*
  * A leaf, subleaf, flags or MSR address: an integer, or a string "0x..."
  * (hex) or "0b..." (binary) as Firecracker writes them.  NULL, or what is
@@ -54,20 +37,8 @@ static const char *fc_u32(const cJSON *j, uint32_t *v)
 	size_t n, i;
 	uint64_t x = 0;
 
-	if (j == NULL)
-		return "missing";
-	if (cJSON_IsNumber(j)) {
-		double d = j->valuedouble;
-
-		if (d < 0)
-			return "negative number";
-		if (d > 4294967295.0)
-			return "value over 32 bits";
-		if (d != (double)(uint32_t)d)
-			return "not an integer";
-		*v = (uint32_t)d;
-		return NULL;
-	}
+	if (j == NULL || cJSON_IsNumber(j))
+		return cc_json_u32(j, v);
 	if (!cJSON_IsString(j))
 		return "wrong JSON type";
 	s = j->valuestring;
@@ -76,18 +47,8 @@ static const char *fc_u32(const cJSON *j, uint32_t *v)
 		return "negative number";
 	if (n < 2 || s[0] != '0' || (s[1] != 'x' && s[1] != 'b'))
 		return "no 0x or 0b prefix";
-	if (s[1] == 'x') {
-		if (fmt_parse_hex32(s, n, v) == 0)
-			return NULL;
-		if (n == 2)
-			return "empty number";
-		for (i = 2; i < n; i++)
-			if (!((s[i] >= '0' && s[i] <= '9') ||
-			      (s[i] >= 'a' && s[i] <= 'f') ||
-			      (s[i] >= 'A' && s[i] <= 'F')))
-				return "not a hex number";
-		return "value over 32 bits";
-	}
+	if (s[1] == 'x')
+		return fmt_json_hex32(j, v);
 	if (n == 2)
 		return "empty number";
 	for (i = 2; i < n; i++) {
@@ -150,6 +111,7 @@ struct fc_ctx {
 	const char *pre; /* "" or "guest_cpu_config." */
 	int dump;        /* a fingerprint: every bit must be given */
 	struct cc_err *e;
+	struct fmt_stage stage; /* the leaves, in file order */
 };
 
 static int fc_leaf(struct fc_ctx *c, const cJSON *o, size_t idx)
@@ -165,7 +127,7 @@ static int fc_leaf(struct fc_ctx *c, const cJSON *o, size_t idx)
 	if (!cJSON_IsObject(o))
 		return cc_errf(c->e, "%s: %scpuid_modifiers[%zu]: expected an "
 				     "object, got %s",
-			       c->name, c->pre, idx, json_type(o));
+			       c->name, c->pre, idx, cc_json_type(o));
 	why = fc_u32(cJSON_GetObjectItemCaseSensitive(o, "leaf"), &leaf);
 	if (why != NULL)
 		return cc_errf(c->e, "%s: %scpuid_modifiers[%zu].leaf: "
@@ -185,7 +147,7 @@ static int fc_leaf(struct fc_ctx *c, const cJSON *o, size_t idx)
 				       "expected an integer (%s)",
 				       c->name, c->pre, idx, why);
 	}
-	l = cc_set_put(c->s, leaf, sub, sub);
+	l = fmt_stage_put(&c->stage, leaf, sub, sub, NULL);
 	if (l == NULL)
 		return cc_errf(c->e, "%s: %scpuid_modifiers[%zu]: leaf 0x%x "
 				     "subleaf 0x%x is given twice",
@@ -195,7 +157,7 @@ static int fc_leaf(struct fc_ctx *c, const cJSON *o, size_t idx)
 	if (mods != NULL && !cJSON_IsArray(mods))
 		return cc_errf(c->e, "%s: %scpuid_modifiers[%zu].modifiers: "
 				     "expected an array, got %s",
-			       c->name, c->pre, idx, json_type(mods));
+			       c->name, c->pre, idx, cc_json_type(mods));
 	cJSON_ArrayForEach(m, mods)
 	{
 		const cJSON *reg;
@@ -206,7 +168,8 @@ static int fc_leaf(struct fc_ctx *c, const cJSON *o, size_t idx)
 			return cc_errf(c->e,
 				       "%s: %scpuid_modifiers[%zu].modifiers"
 				       "[%zu]: expected an object, got %s",
-				       c->name, c->pre, idx, mi, json_type(m));
+				       c->name, c->pre, idx, mi,
+				       cc_json_type(m));
 		reg = cJSON_GetObjectItemCaseSensitive(m, "register");
 		r = cJSON_IsString(reg) ? cc_reg_parse(reg->valuestring) : -1;
 		if (r < 0)
@@ -267,7 +230,7 @@ static int fc_msr(struct fc_ctx *c, const cJSON *o, size_t idx)
 	if (!cJSON_IsObject(o))
 		return cc_errf(c->e, "%s: %smsr_modifiers[%zu]: expected an "
 				     "object, got %s",
-			       c->name, c->pre, idx, json_type(o));
+			       c->name, c->pre, idx, cc_json_type(o));
 	why = fc_u32(cJSON_GetObjectItemCaseSensitive(o, "addr"), &addr);
 	if (why != NULL)
 		return cc_errf(c->e, "%s: %smsr_modifiers[%zu].addr: expected "
@@ -298,7 +261,10 @@ static int fc_msr(struct fc_ctx *c, const cJSON *o, size_t idx)
 							 : 'x');
 		val[66] = '\0';
 	}
-	cc_set_meta_set(c->s, key, val, 0);
+	if (fmt_meta_set(c->s, key, val, 0) < 0)
+		return cc_errf(c->e, "%s: %smsr_modifiers[%zu]: more than %d "
+				     "MSRs",
+			       c->name, c->pre, idx, FMT_MAX_META);
 	return 0;
 }
 
@@ -312,7 +278,7 @@ static int fc_template(struct fc_ctx *c, const cJSON *t)
 	if (list != NULL && !cJSON_IsArray(list))
 		return cc_errf(c->e, "%s: %scpuid_modifiers: expected an array, "
 				     "got %s",
-			       c->name, c->pre, json_type(list));
+			       c->name, c->pre, cc_json_type(list));
 	idx = 0;
 	cJSON_ArrayForEach(it, list)
 	{
@@ -323,7 +289,7 @@ static int fc_template(struct fc_ctx *c, const cJSON *t)
 	if (list != NULL && !cJSON_IsArray(list))
 		return cc_errf(c->e, "%s: %smsr_modifiers: expected an array, "
 				     "got %s",
-			       c->name, c->pre, json_type(list));
+			       c->name, c->pre, cc_json_type(list));
 	idx = 0;
 	cJSON_ArrayForEach(it, list)
 	{
@@ -333,44 +299,16 @@ static int fc_template(struct fc_ctx *c, const cJSON *t)
 	return 0;
 }
 
-/* KEY appears in BUF as a member name ("KEY" then a colon), not merely as
- * a string value. */
-static int has_key(const char *buf, size_t len, const char *key)
-{
-	size_t kn = strlen(key);
-	const char *p = buf, *end = buf + len;
-
-	while ((p = memmem(p, (size_t)(end - p), key, kn)) != NULL) {
-		const char *q = p + kn;
-
-		if (p > buf && p[-1] == '"' && q < end && *q == '"') {
-			q++;
-			while (q < end && (*q == ' ' || *q == '\t' ||
-					   *q == '\n' || *q == '\r'))
-				q++;
-			if (q < end && *q == ':')
-				return 1;
-		}
-		p += kn;
-	}
-	return 0;
-}
-
 static int fc_detect(const char *buf, size_t len)
 {
-	size_t i = 0;
-
-	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
-			   buf[i] == '\r'))
-		i++;
-	if (i >= len || buf[i] != '{')
+	if (fmt_first_char(buf, len) != '{')
 		return 0;
-	if (has_key(buf, len, "adjustments") ||
-	    has_key(buf, len, "common_cpuid"))
+	if (fmt_has_key(buf, len, "adjustments") ||
+	    fmt_has_key(buf, len, "common_cpuid"))
 		return 0;
-	return has_key(buf, len, "cpuid_modifiers") ||
-	       has_key(buf, len, "msr_modifiers") ||
-	       has_key(buf, len, "guest_cpu_config");
+	return fmt_has_key(buf, len, "cpuid_modifiers") ||
+	       fmt_has_key(buf, len, "msr_modifiers") ||
+	       fmt_has_key(buf, len, "guest_cpu_config");
 }
 
 static struct cc_set *fc_read(const char *buf, size_t len, const char *name,
@@ -379,6 +317,7 @@ static struct cc_set *fc_read(const char *buf, size_t len, const char *name,
 	cJSON *root;
 	const cJSON *gcc, *it;
 	struct fc_ctx c;
+	size_t bad;
 
 	if (opts != NULL && opts->cpu > 0)
 		return cc_errf(e, "%s: no CPU %d: the file describes one CPU",
@@ -391,10 +330,11 @@ static struct cc_set *fc_read(const char *buf, size_t len, const char *name,
 	c.name = name;
 	c.e = e;
 	c.pre = "";
+	fmt_stage_init(&c.stage);
 	if (!cJSON_IsObject(root)) {
 		cc_errf(e, "%s: expected a Firecracker CPU template object, got "
 			   "%s",
-			name, json_type(root));
+			name, cc_json_type(root));
 		cJSON_Delete(root);
 		return NULL;
 	}
@@ -406,22 +346,37 @@ static struct cc_set *fc_read(const char *buf, size_t len, const char *name,
 		if (!cJSON_IsObject(gcc)) {
 			cc_errf(e, "%s: guest_cpu_config: expected an object, "
 				   "got %s",
-				name, json_type(gcc));
+				name, cc_json_type(gcc));
 			goto fail;
 		}
 		cJSON_ArrayForEach(it, root)
 		{
 			char num[32];
+			int rc = 0;
 
 			if (it == gcc)
 				continue;
 			if (cJSON_IsString(it)) {
-				cc_set_meta_set(c.s, it->string,
-						it->valuestring, 0);
+				rc = fmt_meta_set(c.s, it->string,
+						  it->valuestring, 0);
 			} else if (cJSON_IsNumber(it)) {
-				snprintf(num, sizeof num, "%.17g",
-					 it->valuedouble);
-				cc_set_meta_set(c.s, it->string, num, 1);
+				/* metadata numbers are 32-bit integers (the
+				 * native format's rule); others as text */
+				uint32_t u;
+				int is_u32 = cc_json_u32(it, &u) == NULL;
+
+				if (is_u32)
+					snprintf(num, sizeof num, "%u", u);
+				else
+					snprintf(num, sizeof num, "%.17g",
+						 it->valuedouble);
+				rc = fmt_meta_set(c.s, it->string, num, is_u32);
+			}
+			if (rc < 0) {
+				cc_errf(e, "%s: %s: more than %d top-level "
+					   "keys",
+					name, it->string, FMT_MAX_META);
+				goto fail;
 			}
 		}
 		if (fc_template(&c, gcc) < 0)
@@ -432,6 +387,11 @@ static struct cc_set *fc_read(const char *buf, size_t len, const char *name,
 		if (fc_template(&c, root) < 0)
 			goto fail;
 	}
+	if (fmt_stage_flush(&c.stage, c.s, &bad) < 0) {
+		cc_errf(e, "%s: %scpuid_modifiers[%zu]: overlapping entries",
+			name, c.pre, bad);
+		goto fail;
+	}
 	cJSON_Delete(root);
 	if (cc_set_finish(c.s, e) < 0) {
 		cc_set_free(c.s);
@@ -439,6 +399,7 @@ static struct cc_set *fc_read(const char *buf, size_t len, const char *name,
 	}
 	return c.s;
 fail:
+	fmt_stage_free(&c.stage);
 	cJSON_Delete(root);
 	cc_set_free(c.s);
 	return NULL;
@@ -463,33 +424,14 @@ static void put_bits(struct cc_buf *b, uint64_t known, uint64_t value,
 	cc_buf_printf(b, "\"%s\"", s);
 }
 
-/* Leaves whose output depends on the subleaf (KVM's SIGNIFICANT_INDEX). */
-static int indexed_leaf(uint32_t leaf)
-{
-	static const uint32_t leaves[] = {
-		0x4,	    0x7,	0xb,	    0xd,	0xf,
-		0x10,	    0x12,	0x14,	    0x17,	0x18,
-		0x1d,	    0x1e,	0x1f,	    0x20,	0x23,
-		0x24,	    0x8000001d, 0x80000020, 0x80000026,
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof leaves / sizeof leaves[0]; i++)
-		if (leaves[i] == leaf)
-			return 1;
-	return 0;
-}
-
 /* MSR metadata value as a 64-bit bitmap; 0 when it has another shape. */
 static int msr_bits(const char *v, uint64_t *known, uint64_t *value)
 {
-	const char *colon = strchr(v, ':');
 	uint32_t hi, lo;
 	int digits = 0;
 
-	if (colon != NULL) {
-		if (fmt_parse_hex32(v, (size_t)(colon - v), &hi) < 0 ||
-		    fmt_parse_hex32(colon + 1, strlen(colon + 1), &lo) < 0)
+	if (strchr(v, ':') != NULL) {
+		if (fmt_msr_value(v, &hi, &lo) < 0)
 			return 0;
 		*known = UINT64_MAX;
 		*value = (uint64_t)hi << 32 | lo;
@@ -519,31 +461,19 @@ static int fc_write(struct cc_buf *out, const struct cc_set *s,
 		    struct cc_err *e)
 {
 	struct cc_buf b;
-	int has_flags = 0, first = 1;
+	int has_flags = fmt_set_has_flags(s), first = 1;
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
-		if (s->leaves[i].flags)
-			has_flags = 1;
 	cc_buf_init(&b);
 	cc_buf_puts(&b, "{\n  \"cpuid_modifiers\": [");
 	for (i = 0; i < s->n; i++) {
 		const struct cc_leaf *l = &s->leaves[i];
 		uint32_t sub, flags;
 
-		if (l->last - l->first >= FC_MAX_EXPAND) {
-			cc_errf(e,
-				"%s: leaf 0x%08x covers subleaves %u..%u; a "
-				"Firecracker template names single subleaves "
-				"(at most %d are expanded)",
-				s->name, l->leaf, l->first, l->last,
-				FC_MAX_EXPAND);
+		if (fmt_check_expand(s, l, "a Firecracker template names",
+				     e) < 0)
 			goto fail;
-		}
-		flags = has_flags ? l->flags
-				  : (indexed_leaf(l->leaf)
-					     ? CC_KVM_FLAG_SIGNIFICANT_INDEX
-					     : 0);
+		flags = fmt_entry_flags(l, has_flags);
 		for (sub = l->first;; sub++) {
 			int r, firstmod = 1;
 
@@ -587,9 +517,7 @@ static int fc_write(struct cc_buf *out, const struct cc_set *s,
 		uint32_t addr;
 		uint64_t known, value;
 
-		if (strncmp(s->meta[i].key, "msr.", 4) != 0 ||
-		    fmt_parse_hex32(s->meta[i].key + 4,
-				    strlen(s->meta[i].key + 4), &addr) < 0 ||
+		if (fmt_msr_key(s->meta[i].key, &addr) < 0 ||
 		    !msr_bits(s->meta[i].value, &known, &value))
 			continue;
 		cc_buf_printf(&b,
@@ -613,7 +541,7 @@ fail:
 /*
  * Read: a fingerprint (it has "guest_cpu_config") as a dump, anything else
  * as a template.  Write: a template (see fc_write); a profile range over
- * FC_MAX_EXPAND subleaves is an error.
+ * FMT_MAX_EXPAND subleaves is an error.
  */
 const struct fmt fmt_firecracker = {
 	.name = "firecracker",

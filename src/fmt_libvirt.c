@@ -25,8 +25,6 @@
 
 #include "fmt.h"
 
-#define LIBVIRT_MAX_EXPAND 64 /* widest profile range the writer expands */
-
 struct lv_ctx {
 	XML_Parser p;
 	struct cc_set *s;
@@ -35,6 +33,7 @@ struct lv_ctx {
 	int failed; /* E is filled; the parse was stopped */
 	int depth;
 	int root_seen;
+	struct fmt_stage stage; /* the <cpuid> entries, in file order */
 };
 
 static void lv_fail(struct lv_ctx *c, const char *fmt, ...)
@@ -67,29 +66,6 @@ static const char *attr(const XML_Char **atts, const char *key)
 	return NULL;
 }
 
-static int is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	       (c >= 'A' && c <= 'F');
-}
-
-/* Why S is not a 32-bit hex number, for messages. */
-static const char *hex_problem(const char *s)
-{
-	size_t i = 0, n = strlen(s);
-
-	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		i = 2;
-	if (i == n)
-		return "empty number";
-	if (s[0] == '-')
-		return "negative number";
-	for (; i < n; i++)
-		if (!is_hex(s[i]))
-			return "not a hex number";
-	return "value over 32 bits";
-}
-
 /* Attribute KEY of element EL as a 32-bit hex number; -1 when missing
  * (and DEF is NULL) or malformed. */
 static int hex_attr(struct lv_ctx *c, const char *el, const XML_Char **atts,
@@ -107,7 +83,7 @@ static int hex_attr(struct lv_ctx *c, const char *el, const XML_Char **atts,
 	}
 	if (fmt_parse_hex32(s, strlen(s), v) < 0) {
 		lv_fail(c, "<%s %s='%s'>: expected a 32-bit hex number (%s)",
-			el, key, s, hex_problem(s));
+			el, key, s, fmt_hex_problem(s, strlen(s)));
 		return -1;
 	}
 	return 0;
@@ -127,7 +103,7 @@ static void lv_cpuid(struct lv_ctx *c, const XML_Char **atts)
 	for (r = 0; r < CC_NREGS; r++)
 		if (hex_attr(c, "cpuid", atts, keys[r], NULL, &v[r]) < 0)
 			return;
-	l = cc_set_put(c->s, leaf, sub, sub);
+	l = fmt_stage_put(&c->stage, leaf, sub, sub, NULL);
 	if (l == NULL) {
 		lv_fail(c, "duplicate <cpuid eax_in='0x%08x' ecx_in='0x%02x'>",
 			leaf, sub);
@@ -151,7 +127,8 @@ static void lv_msr(struct lv_ctx *c, const XML_Char **atts)
 		return;
 	}
 	snprintf(val, sizeof val, "0x%08x:0x%08x", edx, eax);
-	cc_set_meta_set(c->s, key, val, 0);
+	if (fmt_meta_set(c->s, key, val, 0) < 0)
+		lv_fail(c, "more than %d <msr> elements", FMT_MAX_META);
 }
 
 static void XMLCALL lv_start(void *data, const XML_Char *el,
@@ -230,10 +207,7 @@ static int libvirt_detect(const char *buf, size_t len)
 
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		i = 3; /* UTF-8 byte order mark */
-	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
-			   buf[i] == '\r'))
-		i++;
-	return i < len && buf[i] == '<' &&
+	return fmt_first_char(buf + i, len - i) == '<' &&
 	       memmem(buf, lim, "<cpudata", 8) != NULL;
 }
 
@@ -243,6 +217,7 @@ static struct cc_set *libvirt_read(const char *buf, size_t len,
 {
 	struct lv_ctx c;
 	enum XML_Status st;
+	size_t bad;
 
 	if (opts != NULL && opts->cpu > 0)
 		return cc_errf(e, "%s: no CPU %d: the file describes one CPU",
@@ -258,6 +233,7 @@ static struct cc_set *libvirt_read(const char *buf, size_t len,
 	c.s = cc_set_new(name, CC_KIND_DUMP);
 	c.name = name;
 	c.e = e;
+	fmt_stage_init(&c.stage);
 	XML_SetUserData(c.p, &c);
 	XML_SetElementHandler(c.p, lv_start, lv_end);
 	XML_SetCommentHandler(c.p, lv_comment);
@@ -269,27 +245,20 @@ static struct cc_set *libvirt_read(const char *buf, size_t len,
 		c.failed = 1;
 	}
 	XML_ParserFree(c.p);
-	if (!c.failed && c.s->n == 0) {
+	if (!c.failed && c.stage.n == 0) {
 		cc_errf(e, "%s: <cpudata> holds no <cpuid> elements", name);
 		c.failed = 1;
 	}
+	if (!c.failed && fmt_stage_flush(&c.stage, c.s, &bad) < 0) {
+		cc_errf(e, "%s: <cpuid> %zu: overlapping entries", name, bad);
+		c.failed = 1;
+	}
+	fmt_stage_free(&c.stage);
 	if (c.failed || cc_set_finish(c.s, e) < 0) {
 		cc_set_free(c.s);
 		return NULL;
 	}
 	return c.s;
-}
-
-/* Parse metadata value "0xEDX:0xEAX"; -1 when it has another shape. */
-static int msr_value(const char *v, uint32_t *edx, uint32_t *eax)
-{
-	const char *colon = strchr(v, ':');
-
-	if (colon == NULL ||
-	    fmt_parse_hex32(v, (size_t)(colon - v), edx) < 0 ||
-	    fmt_parse_hex32(colon + 1, strlen(colon + 1), eax) < 0)
-		return -1;
-	return 0;
 }
 
 /* Comment text safe inside <!-- -->: no "--", no trailing '-'. */
@@ -324,35 +293,14 @@ static int libvirt_write(struct cc_buf *out, const struct cc_set *s,
 		uint32_t v[CC_NREGS], sub;
 		int r;
 
-		for (r = 0; r < CC_NREGS; r++) {
-			uint32_t known = l->known[r];
-
-			if ((l->absent >> r) & 1)
-				known = (s->kind == CC_KIND_PROFILE &&
-					 s->uncovered == CC_UNCOVERED_HOST)
-						? 0
-						: UINT32_MAX;
-			if (known != UINT32_MAX) {
-				cc_errf(e,
-					"%s: leaf 0x%08x subleaf %u %s: bits "
-					"0x%08x are left to the host; libvirt "
-					"<cpudata> holds only fully known "
-					"registers",
-					s->name, l->leaf, l->first,
-					cc_reg_name(r), ~known);
+		for (r = 0; r < CC_NREGS; r++)
+			if (fmt_full_reg(s, l, r, &v[r],
+					 "libvirt <cpudata> holds only fully "
+					 "known registers",
+					 e) < 0)
 				goto fail;
-			}
-			v[r] = (l->absent >> r) & 1 ? 0 : l->reg[r];
-		}
-		if (l->last - l->first >= LIBVIRT_MAX_EXPAND) {
-			cc_errf(e,
-				"%s: leaf 0x%08x covers subleaves %u..%u; "
-				"<cpudata> lists single subleaves (at most "
-				"%d are expanded)",
-				s->name, l->leaf, l->first, l->last,
-				LIBVIRT_MAX_EXPAND);
+		if (fmt_check_expand(s, l, "<cpudata> lists", e) < 0)
 			goto fail;
-		}
 		for (sub = l->first;; sub++) {
 			cc_buf_printf(&b,
 				      "  <cpuid eax_in='0x%08x' ecx_in='0x%02x' "
@@ -367,10 +315,8 @@ static int libvirt_write(struct cc_buf *out, const struct cc_set *s,
 	for (i = 0; i < s->nmeta; i++) {
 		uint32_t index, edx, eax;
 
-		if (strncmp(s->meta[i].key, "msr.", 4) != 0 ||
-		    fmt_parse_hex32(s->meta[i].key + 4,
-				    strlen(s->meta[i].key + 4), &index) < 0 ||
-		    msr_value(s->meta[i].value, &edx, &eax) < 0)
+		if (fmt_msr_key(s->meta[i].key, &index) < 0 ||
+		    fmt_msr_value(s->meta[i].value, &edx, &eax) < 0)
 			continue;
 		cc_buf_printf(&b, "  <msr index='0x%x' edx='0x%08x' "
 				  "eax='0x%08x'/>\n",
@@ -388,7 +334,7 @@ fail:
 /*
  * Read: the <cpudata> document (one CPU; opts is unused).  Write: the same
  * layout, comment first and MSRs last; a register bit left to the host, or
- * a profile range over LIBVIRT_MAX_EXPAND subleaves, is an error.
+ * a profile range over FMT_MAX_EXPAND subleaves, is an error.
  */
 const struct fmt fmt_libvirt = {
 	.name = "libvirt",

@@ -29,10 +29,7 @@ static int native_detect(const char *buf, size_t len)
 	size_t i = 0;
 	size_t lim = len < 512 ? len : 512;
 
-	while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t' ||
-			   buf[i] == '\r'))
-		i++;
-	if (i >= len || buf[i] != '{')
+	if (fmt_first_char(buf, len) != '{')
 		return 0;
 	for (; i + 22 <= lim; i++)
 		if (memcmp(buf + i, "\"format\": \"cpucompat\"", 21) == 0 ||
@@ -45,25 +42,16 @@ static int get_hex(const cJSON *o, const char *key, uint32_t *v,
 		   const char *name, const char *path, struct cc_err *e)
 {
 	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+	const char *why;
 
 	if (j == NULL)
 		return cc_errf(e, "%s: %s.%s: missing", name, path, key);
-	if (!cJSON_IsString(j) ||
-	    fmt_parse_hex32(j->valuestring, strlen(j->valuestring), v) < 0)
+	why = fmt_json_hex32(j, v);
+	if (why != NULL)
 		return cc_errf(e,
 			       "%s: %s.%s: expected a 32-bit hex string like "
-			       "\"0x0000001f\"",
-			       name, path, key);
-	return 0;
-}
-
-static int get_u32(const cJSON *j, uint32_t *v)
-{
-	if (!cJSON_IsNumber(j) || j->valuedouble < 0 ||
-	    j->valuedouble > 4294967295.0 ||
-	    j->valuedouble != (double)(uint32_t)j->valuedouble)
-		return -1;
-	*v = (uint32_t)j->valuedouble;
+			       "\"0x0000001f\" (%s)",
+			       name, path, key, why);
 	return 0;
 }
 
@@ -92,8 +80,9 @@ static int reg_list(const cJSON *o, const char *key, uint8_t *bits,
 	return 0;
 }
 
-static int read_leaf(struct cc_set *s, const cJSON *o, size_t idx,
-		     const char *name, struct cc_err *e)
+static int read_leaf(struct cc_set *s, struct fmt_stage *st,
+		     const cJSON *o, size_t idx, const char *name,
+		     struct cc_err *e)
 {
 	char path[64];
 	uint32_t leaf, first, last, flags = 0;
@@ -101,6 +90,7 @@ static int read_leaf(struct cc_set *s, const cJSON *o, size_t idx,
 	struct cc_leaf *l;
 	uint32_t regs[4];
 	uint8_t absent, joined;
+	const char *why;
 	int r;
 
 	snprintf(path, sizeof path, "leaves[%zu]", idx);
@@ -112,16 +102,17 @@ static int read_leaf(struct cc_set *s, const cJSON *o, size_t idx,
 	if (sub == NULL)
 		return cc_errf(e, "%s: %s.subleaf: missing", name, path);
 	if (cJSON_IsArray(sub) && cJSON_GetArraySize(sub) == 2 &&
-	    get_u32(cJSON_GetArrayItem(sub, 0), &first) == 0 &&
-	    get_u32(cJSON_GetArrayItem(sub, 1), &last) == 0 && first <= last) {
+	    cc_json_u32(cJSON_GetArrayItem(sub, 0), &first) == NULL &&
+	    cc_json_u32(cJSON_GetArrayItem(sub, 1), &last) == NULL &&
+	    first <= last) {
 		/* range */
-	} else if (get_u32(sub, &first) == 0) {
+	} else if ((why = cc_json_u32(sub, &first)) == NULL) {
 		last = first;
 	} else {
 		return cc_errf(e,
 			       "%s: %s.subleaf: expected an integer or "
-			       "[first, last]",
-			       name, path);
+			       "[first, last] (%s)",
+			       name, path, cJSON_IsArray(sub) ? "bad range" : why);
 	}
 	if (s->kind == CC_KIND_DUMP && first != last)
 		return cc_errf(e,
@@ -129,7 +120,7 @@ static int read_leaf(struct cc_set *s, const cJSON *o, size_t idx,
 			       "range",
 			       name, path);
 	fl = cJSON_GetObjectItemCaseSensitive(o, "flags");
-	if (fl != NULL && get_u32(fl, &flags) < 0)
+	if (fl != NULL && cc_json_u32(fl, &flags) != NULL)
 		return cc_errf(e, "%s: %s.flags: expected a non-negative "
 			       "integer", name, path);
 	for (r = 0; r < CC_NREGS; r++)
@@ -139,7 +130,7 @@ static int read_leaf(struct cc_set *s, const cJSON *o, size_t idx,
 	if (reg_list(o, "absent", &absent, name, path, e) < 0 ||
 	    reg_list(o, "joined", &joined, name, path, e) < 0)
 		return -1;
-	l = cc_set_put(s, leaf, first, last);
+	l = fmt_stage_put(st, leaf, first, last, NULL);
 	if (l == NULL)
 		return cc_errf(e,
 			       "%s: %s: leaf 0x%08x subleaf %u appears twice "
@@ -172,6 +163,11 @@ static int read_leaf(struct cc_set *s, const cJSON *o, size_t idx,
 		}
 	}
 	for (r = 0; r < CC_NREGS; r++) {
+		if ((absent >> r & 1) && l->reg[r] != 0)
+			return cc_errf(e,
+				       "%s: %s.%s: a register listed in "
+				       "\"absent\" must be \"0x00000000\"",
+				       name, path, cc_reg_name((enum cc_reg)r));
 		if (l->reg[r] & ~l->known[r])
 			return cc_errf(e,
 				       "%s: %s.%s: value sets bits that the "
@@ -188,14 +184,16 @@ static struct cc_set *native_read(const char *buf, size_t len,
 				  struct cc_err *e)
 {
 	cJSON *root = cc_json_parse(buf, len, name, e);
-	const cJSON *j, *it;
+	const cJSON *j, *it, *jname;
 	struct cc_set *s = NULL;
+	struct fmt_stage st;
 	enum cc_kind kind;
-	size_t idx = 0;
+	size_t idx = 0, bad;
 
 	(void)opts;
 	if (root == NULL)
 		return NULL;
+	fmt_stage_init(&st);
 	if (!cJSON_IsObject(root)) {
 		cc_errf(e, "%s: expected a JSON object at the top", name);
 		goto fail;
@@ -214,12 +212,13 @@ static struct cc_set *native_read(const char *buf, size_t len,
 		cc_errf(e, "%s: kind: expected \"dump\" or \"profile\"", name);
 		goto fail;
 	}
-	j = cJSON_GetObjectItemCaseSensitive(root, "name");
-	if (j != NULL && !cJSON_IsString(j)) {
+	jname = cJSON_GetObjectItemCaseSensitive(root, "name");
+	if (jname != NULL && !cJSON_IsString(jname)) {
 		cc_errf(e, "%s: name: expected a string", name);
 		goto fail;
 	}
-	s = cc_set_new(j ? j->valuestring : name, kind);
+	/* named after the file until loaded, so that messages name it */
+	s = cc_set_new(name, kind);
 	j = cJSON_GetObjectItemCaseSensitive(root, "uncovered");
 	if (j != NULL) {
 		if (cJSON_IsString(j) && strcmp(j->valuestring, "zero") == 0)
@@ -243,18 +242,24 @@ static struct cc_set *native_read(const char *buf, size_t len,
 		{
 			char num[32];
 			uint32_t v;
+			int rc;
 
 			if (cJSON_IsString(it)) {
-				cc_set_meta_set(s, it->string, it->valuestring,
-						0);
-			} else if (get_u32(it, &v) == 0) {
+				rc = fmt_meta_set(s, it->string,
+						  it->valuestring, 0);
+			} else if (cc_json_u32(it, &v) == NULL) {
 				snprintf(num, sizeof num, "%u", v);
-				cc_set_meta_set(s, it->string, num, 1);
+				rc = fmt_meta_set(s, it->string, num, 1);
 			} else {
 				cc_errf(e,
 					"%s: meta.%s: expected a string or a "
 					"non-negative integer",
 					name, it->string);
+				goto fail;
+			}
+			if (rc < 0) {
+				cc_errf(e, "%s: meta.%s: more than %d entries",
+					name, it->string, FMT_MAX_META);
 				goto fail;
 			}
 		}
@@ -266,37 +271,28 @@ static struct cc_set *native_read(const char *buf, size_t len,
 	}
 	cJSON_ArrayForEach(it, j)
 	{
-		if (read_leaf(s, it, idx++, name, e) < 0)
+		if (read_leaf(s, &st, it, idx++, name, e) < 0)
 			goto fail;
+	}
+	if (fmt_stage_flush(&st, s, &bad) < 0) {
+		cc_errf(e, "%s: leaves[%zu]: subleaf range overlaps another "
+			   "entry of its leaf",
+			name, bad);
+		goto fail;
 	}
 	if (cc_set_finish(s, e) < 0)
 		goto fail;
+	if (jname != NULL) {
+		free(s->name);
+		s->name = cc_xstrdup(jname->valuestring);
+	}
 	cJSON_Delete(root);
 	return s;
 fail:
+	fmt_stage_free(&st);
 	cc_set_free(s);
 	cJSON_Delete(root);
 	return NULL;
-}
-
-static void put_json_string(struct cc_buf *b, const char *s)
-{
-	cc_buf_puts(b, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			cc_buf_printf(b, "\\%c", c);
-		else if (c == '\n')
-			cc_buf_puts(b, "\\n");
-		else if (c == '\t')
-			cc_buf_puts(b, "\\t");
-		else if (c < 0x20)
-			cc_buf_printf(b, "\\u%04x", c);
-		else
-			cc_buf_add(b, (const char *)&c, 1);
-	}
-	cc_buf_puts(b, "\"");
 }
 
 static void put_reg_list(struct cc_buf *b, const char *key, uint8_t bits)
@@ -327,7 +323,7 @@ static int native_write(struct cc_buf *b, const struct cc_set *s,
 			 "  \"kind\": \"%s\",\n  \"name\": ",
 		      NATIVE_VERSION,
 		      s->kind == CC_KIND_PROFILE ? "profile" : "dump");
-	put_json_string(b, s->name);
+	cc_json_put_string(b, s->name);
 	if (s->kind == CC_KIND_PROFILE)
 		cc_buf_printf(b, ",\n  \"uncovered\": \"%s\"",
 			      s->uncovered == CC_UNCOVERED_HOST ? "host"
@@ -335,12 +331,12 @@ static int native_write(struct cc_buf *b, const struct cc_set *s,
 	cc_buf_puts(b, ",\n  \"meta\": {");
 	for (i = 0; i < s->nmeta; i++) {
 		cc_buf_puts(b, i ? ",\n    " : "\n    ");
-		put_json_string(b, s->meta[i].key);
+		cc_json_put_string(b, s->meta[i].key);
 		cc_buf_puts(b, ": ");
 		if (s->meta[i].is_number)
 			cc_buf_puts(b, s->meta[i].value);
 		else
-			put_json_string(b, s->meta[i].value);
+			cc_json_put_string(b, s->meta[i].value);
 	}
 	cc_buf_puts(b, s->nmeta ? "\n  },\n  \"leaves\": [" : "},\n  \"leaves\": [");
 	for (i = 0; i < s->n; i++) {
