@@ -29,28 +29,13 @@
 #include <string.h>
 
 #include "cc_buf.h"
+#include "fmt.h"
 #include "profile.h"
 
 #define BRAND_FIRST 0x80000002u
 #define BRAND_LAST 0x80000004u
 
 /* ------------------------------------------------------------- helpers */
-
-/* Leaves whose output depends on the subleaf (KVM's SIGNIFICANT_INDEX). */
-static int indexed_leaf(uint32_t leaf)
-{
-	static const uint32_t leaves[] = {
-		0x4,  0x7,  0xb,  0xd,  0xf,  0x10, 0x12, 0x14,
-		0x17, 0x18, 0x1d, 0x1e, 0x1f, 0x20, 0x23, 0x24,
-		0x8000001d, 0x80000020, 0x80000026,
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof leaves / sizeof leaves[0]; i++)
-		if (leaves[i] == leaf)
-			return 1;
-	return 0;
-}
 
 /* The vendor whose field meanings apply to a set (0 = any), as diff.c. */
 static unsigned field_vendor(enum cc_vendor v)
@@ -235,7 +220,7 @@ static void leaf_gaps(const struct build *b, uint32_t leaf, size_t fb,
 {
 	uint64_t *cut;
 	size_t ncut = 0, i, k;
-	int indexed = indexed_leaf(leaf);
+	int indexed = fmt_indexed_leaf(leaf);
 
 	for (i = 0; i < b->n && !indexed; i++) {
 		const struct cc_leaf *l = cc_set_first(b->src[i], leaf);
@@ -381,7 +366,7 @@ static uint32_t span_flags(const struct build *b, uint32_t leaf, uint32_t sub)
 		if (l != NULL && l->leaf == leaf)
 			return l->flags;
 	}
-	return b->has_flags && indexed_leaf(leaf)
+	return b->has_flags && fmt_indexed_leaf(leaf)
 		       ? CC_KVM_FLAG_SIGNIFICANT_INDEX
 		       : 0;
 }
