@@ -329,6 +329,31 @@ int fmt_check_expand(const struct cc_set *s, const struct cc_leaf *l,
 		       FMT_MAX_EXPAND);
 }
 
+int fmt_each_row(const struct cc_set *s, const char *holder, const char *what,
+		 void (*row)(struct cc_buf *b, const struct fmt_row *r, void *ctx),
+		 struct cc_buf *b, void *ctx, struct cc_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		struct fmt_row r;
+		int reg;
+
+		r.l = &s->leaves[i];
+		for (reg = 0; reg < CC_NREGS; reg++)
+			if (fmt_full_reg(s, r.l, reg, &r.v[reg], holder, e) < 0)
+				return -1;
+		if (fmt_check_expand(s, r.l, what, e) < 0)
+			return -1;
+		for (r.sub = r.l->first;; r.sub++) {
+			row(b, &r, ctx);
+			if (r.sub == r.l->last)
+				break;
+		}
+	}
+	return 0;
+}
+
 struct fmt_staged {
 	struct cc_leaf l;
 	size_t src; /* index in put order */

@@ -145,4 +145,19 @@ int fmt_full_reg(const struct cc_set *s, const struct cc_leaf *l, int r,
 int fmt_check_expand(const struct cc_set *s, const struct cc_leaf *l,
 		     const char *what, struct cc_err *e);
 
+/* One (leaf, subleaf) of a fully known set, as list writers print it. */
+struct fmt_row {
+	const struct cc_leaf *l; /* the entry (flags etc.) */
+	uint32_t sub;            /* this subleaf of the entry's range */
+	uint32_t v[CC_NREGS];    /* register values */
+};
+
+/* The loop every list writer (cpuid-r, libvirt, CpuIdEntry) shares: call
+ * ROW(B, row, CTX) for every subleaf of every entry of S, after checking
+ * each register is fully known (HOLDER as for fmt_full_reg) and each range
+ * may be expanded (WHAT as for fmt_check_expand).  -1 and E otherwise. */
+int fmt_each_row(const struct cc_set *s, const char *holder, const char *what,
+		 void (*row)(struct cc_buf *b, const struct fmt_row *r, void *ctx),
+		 struct cc_buf *b, void *ctx, struct cc_err *e);
+
 #endif

@@ -189,49 +189,43 @@ fail:
 	return NULL;
 }
 
+struct chv_rows {
+	int has_flags; /* the set carries KVM flags */
+	int first;     /* no entry written yet */
+};
+
+static void chv_row(struct cc_buf *b, const struct fmt_row *r, void *ctx)
+{
+	struct chv_rows *c = ctx;
+
+	cc_buf_printf(b,
+		      "%s\n  {\"function\": %u, \"index\": %u, \"flags\": %u, "
+		      "\"eax\": %u, \"ebx\": %u, \"ecx\": %u, \"edx\": %u}",
+		      c->first ? "" : ",", r->l->leaf, r->sub,
+		      fmt_entry_flags(r->l, c->has_flags), r->v[CC_EAX],
+		      r->v[CC_EBX], r->v[CC_ECX], r->v[CC_EDX]);
+	c->first = 0;
+}
+
 static int chv_write(struct cc_buf *out, const struct cc_set *s,
 		     struct cc_err *e)
 {
 	struct cc_buf b;
-	int has_flags = fmt_set_has_flags(s), first = 1;
-	size_t i;
+	struct chv_rows c = {fmt_set_has_flags(s), 1};
 
 	cc_buf_init(&b);
 	cc_buf_puts(&b, "[");
-	for (i = 0; i < s->n; i++) {
-		const struct cc_leaf *l = &s->leaves[i];
-		uint32_t v[CC_NREGS], sub;
-		int r;
-
-		for (r = 0; r < CC_NREGS; r++)
-			if (fmt_full_reg(s, l, r, &v[r],
-					 "a CpuIdEntry list holds only fully "
-					 "known registers (write a "
-					 "cloud-hypervisor-profile instead)",
-					 e) < 0)
-				goto fail;
-		if (fmt_check_expand(s, l, "a CpuIdEntry list names", e) < 0)
-			goto fail;
-		for (sub = l->first;; sub++) {
-			cc_buf_printf(&b,
-				      "%s\n  {\"function\": %u, \"index\": %u, "
-				      "\"flags\": %u, \"eax\": %u, \"ebx\": %u, "
-				      "\"ecx\": %u, \"edx\": %u}",
-				      first ? "" : ",", l->leaf, sub,
-				      fmt_entry_flags(l, has_flags), v[CC_EAX],
-				      v[CC_EBX], v[CC_ECX], v[CC_EDX]);
-			first = 0;
-			if (sub == l->last)
-				break;
-		}
+	if (fmt_each_row(s,
+			 "a CpuIdEntry list holds only fully known registers "
+			 "(write a cloud-hypervisor-profile instead)",
+			 "a CpuIdEntry list names", chv_row, &b, &c, e) < 0) {
+		cc_buf_free(&b);
+		return -1;
 	}
-	cc_buf_puts(&b, first ? "]\n" : "\n]\n");
+	cc_buf_puts(&b, c.first ? "]\n" : "\n]\n");
 	cc_buf_add(out, b.data, b.len);
 	cc_buf_free(&b);
 	return 0;
-fail:
-	cc_buf_free(&b);
-	return -1;
 }
 
 /*

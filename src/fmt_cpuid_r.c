@@ -327,44 +327,34 @@ fail:
 	return NULL;
 }
 
+static void cpuid_r_row(struct cc_buf *b, const struct fmt_row *r, void *ctx)
+{
+	(void)ctx;
+	cc_buf_printf(b,
+		      "   0x%08x 0x%02x: eax=0x%08x ebx=0x%08x ecx=0x%08x "
+		      "edx=0x%08x\n",
+		      r->l->leaf, r->sub, r->v[CC_EAX], r->v[CC_EBX],
+		      r->v[CC_ECX], r->v[CC_EDX]);
+}
+
 static int cpuid_r_write(struct cc_buf *out, const struct cc_set *s,
 			 struct cc_err *e)
 {
 	struct cc_buf b;
-	size_t i;
 
 	cc_buf_init(&b);
 	cc_buf_puts(&b, "CPU:\n");
-	for (i = 0; i < s->n; i++) {
-		const struct cc_leaf *l = &s->leaves[i];
-		uint32_t v[CC_NREGS], sub;
-		int r;
-
-		for (r = 0; r < CC_NREGS; r++)
-			if (fmt_full_reg(s, l, r, &v[r],
-					 "`cpuid -r` text holds only fully "
-					 "known registers (apply the profile "
-					 "to a host first)",
-					 e) < 0)
-				goto fail;
-		if (fmt_check_expand(s, l, "`cpuid -r` text lists", e) < 0)
-			goto fail;
-		for (sub = l->first;; sub++) {
-			cc_buf_printf(&b,
-				      "   0x%08x 0x%02x: eax=0x%08x ebx=0x%08x "
-				      "ecx=0x%08x edx=0x%08x\n",
-				      l->leaf, sub, v[CC_EAX], v[CC_EBX],
-				      v[CC_ECX], v[CC_EDX]);
-			if (sub == l->last)
-				break;
-		}
+	if (fmt_each_row(s,
+			 "`cpuid -r` text holds only fully known registers "
+			 "(apply the profile to a host first)",
+			 "`cpuid -r` text lists", cpuid_r_row, &b, NULL,
+			 e) < 0) {
+		cc_buf_free(&b);
+		return -1;
 	}
 	cc_buf_add(out, b.data, b.len);
 	cc_buf_free(&b);
 	return 0;
-fail:
-	cc_buf_free(&b);
-	return -1;
 }
 
 /*

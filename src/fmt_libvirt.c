@@ -277,6 +277,16 @@ static void put_comment(struct cc_buf *b, const char *t)
 	cc_buf_puts(b, " -->\n");
 }
 
+static void libvirt_row(struct cc_buf *b, const struct fmt_row *r, void *ctx)
+{
+	(void)ctx;
+	cc_buf_printf(b,
+		      "  <cpuid eax_in='0x%08x' ecx_in='0x%02x' eax='0x%08x' "
+		      "ebx='0x%08x' ecx='0x%08x' edx='0x%08x'/>\n",
+		      r->l->leaf, r->sub, r->v[CC_EAX], r->v[CC_EBX],
+		      r->v[CC_ECX], r->v[CC_EDX]);
+}
+
 static int libvirt_write(struct cc_buf *out, const struct cc_set *s,
 			 struct cc_err *e)
 {
@@ -288,30 +298,9 @@ static int libvirt_write(struct cc_buf *out, const struct cc_set *s,
 	if (comment != NULL)
 		put_comment(&b, comment);
 	cc_buf_puts(&b, "<cpudata arch='x86'>\n");
-	for (i = 0; i < s->n; i++) {
-		const struct cc_leaf *l = &s->leaves[i];
-		uint32_t v[CC_NREGS], sub;
-		int r;
-
-		for (r = 0; r < CC_NREGS; r++)
-			if (fmt_full_reg(s, l, r, &v[r],
-					 "libvirt <cpudata> holds only fully "
-					 "known registers",
-					 e) < 0)
-				goto fail;
-		if (fmt_check_expand(s, l, "<cpudata> lists", e) < 0)
-			goto fail;
-		for (sub = l->first;; sub++) {
-			cc_buf_printf(&b,
-				      "  <cpuid eax_in='0x%08x' ecx_in='0x%02x' "
-				      "eax='0x%08x' ebx='0x%08x' ecx='0x%08x' "
-				      "edx='0x%08x'/>\n",
-				      l->leaf, sub, v[CC_EAX], v[CC_EBX],
-				      v[CC_ECX], v[CC_EDX]);
-			if (sub == l->last)
-				break;
-		}
-	}
+	if (fmt_each_row(s, "libvirt <cpudata> holds only fully known registers",
+			 "<cpudata> lists", libvirt_row, &b, NULL, e) < 0)
+		goto fail;
 	for (i = 0; i < s->nmeta; i++) {
 		uint32_t index, edx, eax;
 
