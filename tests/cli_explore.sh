@@ -57,13 +57,28 @@ start() {
 		"sh '$T/run.sh' '$T/$name.rc' $term $*"
 }
 
-# screen NAME: the pane's text now, in $T/screen
-screen() { tm capture-pane -p -t "$1" >"$T/screen"; }
+# screen NAME: the pane's text, in $T/screen, once drawing has settled (two
+# captures 50 ms apart agree), so a half-drawn screen is never judged
+screen() {
+	tm capture-pane -p -t "$1" >"$T/screen"
+	j=0
+	while [ $j -lt 40 ]; do
+		sleep 0.05
+		tm capture-pane -p -t "$1" >"$T/screen.2"
+		cmp -s "$T/screen" "$T/screen.2" && return 0
+		mv "$T/screen.2" "$T/screen"
+		j=$((j + 1))
+	done
+}
 
-# wait_for NAME REGEX: until the pane shows REGEX (5 s)
+# polls of 50 ms before giving up: 5 s, or 30 s under valgrind
+limit=100
+[ -z "${CPUCOMPAT_UNDER_VALGRIND:-}" ] || limit=600
+
+# wait_for NAME REGEX: until the pane shows REGEX
 wait_for() {
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt $limit ]; do
 		screen "$1"
 		grep -q -- "$2" "$T/screen" && return 0
 		sleep 0.05
@@ -76,7 +91,7 @@ wait_for() {
 # wait_rc NAME: until the program has exited; its status in $rc
 wait_rc() {
 	i=0
-	while [ ! -s "$T/$1.rc" ] && [ $i -lt 100 ]; do
+	while [ ! -s "$T/$1.rc" ] && [ $i -lt $limit ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
@@ -109,7 +124,7 @@ contains "$T/screen" "'gfni': 1 match"
 tm resize-window -t main -x 80 -y 24
 i=0
 while [ "$(flag main pane_width)x$(flag main pane_height)" != 80x24 ] &&
-	[ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	[ $i -lt $limit ]; do sleep 0.05; i=$((i + 1)); done
 # (at 80 columns the B line has no room left for the file name)
 wait_for main '^B  Intel(R) Xeon(R) Platinum 8268 CPU @ 2.90GHz  *GenuineIntel$'
 [ "$(wc -l <"$T/screen")" -eq 24 ] || fail "not 24 lines after the resize"
@@ -129,7 +144,7 @@ tm send-keys -t main '?'
 wait_for main "cpucompat explore: keys"
 for k in "PgUp/PgDn" "Tab" "Enter" "search" "n / N" "filter" "swap" \
 	"what-if" "quit"; do
-	contains "$T/screen" "$k"
+	wait_for main "$k" # drawing may still be under way
 done
 tm send-keys -t main x
 wait_for main '|> gfni '
@@ -224,7 +239,7 @@ start int 80x24 xterm-256color "$CPUCOMPAT" explore "$A" "$B"
 wait_for int INCOMPATIBLE
 tm send-keys -t int C-c
 i=0
-while [ "$(flag int pane_dead)" != 1 ] && [ $i -lt 100 ]; do
+while [ "$(flag int pane_dead)" != 1 ] && [ $i -lt $limit ]; do
 	sleep 0.05
 	i=$((i + 1))
 done
