@@ -170,6 +170,27 @@ static uint32_t range_base(uint32_t leaf)
 	return leaf & 0xffff0000u;
 }
 
+int cc_set_exists(const struct cc_set *s, uint32_t leaf)
+{
+	const struct cc_leaf *base = cc_set_get(s, range_base(leaf), 0);
+
+	if (base == NULL)
+		return s->kind == CC_KIND_PROFILE;
+	if (base->known[CC_EAX] != UINT32_MAX)
+		return 1;
+	return leaf <= cc_set_range_max(s, leaf);
+}
+
+uint32_t cc_set_guest_reg(const struct cc_set *s, uint32_t leaf,
+			  uint32_t subleaf, int reg, uint32_t *known)
+{
+	if (!cc_set_exists(s, leaf)) {
+		*known = UINT32_MAX;
+		return 0;
+	}
+	return cc_set_reg(s, leaf, subleaf, (enum cc_reg)reg, known);
+}
+
 uint32_t cc_set_range_max(const struct cc_set *s, uint32_t leaf)
 {
 	uint32_t base = range_base(leaf);

@@ -125,6 +125,16 @@ uint32_t cc_set_reg(const struct cc_set *s, uint32_t leaf, uint32_t subleaf,
  */
 int cc_set_finish(struct cc_set *s, struct cc_err *e);
 
+/* Does LEAF exist for a guest of S?  Not past its range maximum; a
+ * profile that leaves the maximum (or its whole range base) to the host
+ * keeps its leaves. */
+int cc_set_exists(const struct cc_set *s, uint32_t leaf);
+
+/* cc_set_reg as a guest sees it: a leaf that does not exist reads as
+ * known zeros.  The diff engine and the fleet code compare through this. */
+uint32_t cc_set_guest_reg(const struct cc_set *s, uint32_t leaf,
+			  uint32_t subleaf, int reg, uint32_t *known);
+
 /* Range maximum for the range containing LEAF (0 when the range is absent). */
 uint32_t cc_set_range_max(const struct cc_set *s, uint32_t leaf);
 

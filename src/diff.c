@@ -41,39 +41,18 @@ static struct cc_finding *add(struct walk *w)
 	return f;
 }
 
-static int exists(const struct cc_set *s, uint32_t leaf)
-{
-	const struct cc_leaf *base = cc_set_get(s, leaf & 0xffff0000u, 0);
-
-	if (base == NULL)
-		return s->kind == CC_KIND_PROFILE;
-	if (base->known[CC_EAX] != UINT32_MAX)
-		return 1;
-	return leaf <= cc_set_range_max(s, leaf);
-}
-
 static uint64_t xfeatures(const struct cc_set *s)
 {
 	uint32_t k;
 	uint64_t x = 0;
 
-	if (!exists(s, 0xd))
+	if (!cc_set_exists(s, 0xd))
 		return 0;
 	x |= cc_set_reg(s, 0xd, 0, CC_EAX, &k);
 	x |= (uint64_t)cc_set_reg(s, 0xd, 0, CC_EDX, &k) << 32;
 	x |= cc_set_reg(s, 0xd, 1, CC_ECX, &k);
 	x |= (uint64_t)cc_set_reg(s, 0xd, 1, CC_EDX, &k) << 32;
 	return x;
-}
-
-static uint32_t read_reg(const struct cc_set *s, uint32_t leaf, uint32_t sub,
-			 int reg, uint32_t *known)
-{
-	if (!exists(s, leaf)) {
-		*known = UINT32_MAX;
-		return 0;
-	}
-	return cc_set_reg(s, leaf, sub, (enum cc_reg)reg, known);
 }
 
 /* Compare bits MASK of one register under RULE; record the outcome. */
@@ -176,15 +155,15 @@ static void visit_key(struct walk *w, uint32_t leaf, uint32_t sub)
 		return;
 	/* check: a leaf past the source's range maximum is invisible to the
 	 * guest, so nothing the target has there can break it */
-	if (!w->o->symmetric && !exists(w->src, leaf))
+	if (!w->o->symmetric && !cc_set_exists(w->src, leaf))
 		return;
 	for (reg = 0; reg < CC_NREGS; reg++) {
 		uint32_t sk, dk, sv, dv, covered = 0;
 		size_t b, e, i;
 		int bit;
 
-		sv = read_reg(w->src, leaf, sub, reg, &sk);
-		dv = read_reg(w->dst, leaf, sub, reg, &dk);
+		sv = cc_set_guest_reg(w->src, leaf, sub, reg, &sk);
+		dv = cc_set_guest_reg(w->dst, leaf, sub, reg, &dk);
 		cc_defs_range(w->d, leaf, reg, &b, &e);
 		for (i = b; i < e; i++) {
 			const struct cc_field *f = &w->d->fields[i];
@@ -355,7 +334,8 @@ void cc_report_explain_kvm(struct cc_report *r, const struct cc_set *raw_host)
 		uint32_t k, v, mask;
 
 		if (f->status != CC_STATUS_DIFFERENT ||
-		    f->change != CC_CHANGE_MISSING || !exists(raw_host, f->leaf))
+		    f->change != CC_CHANGE_MISSING ||
+		    !cc_set_exists(raw_host, f->leaf))
 			continue;
 		v = cc_set_reg(raw_host, f->leaf, f->subleaf,
 			       (enum cc_reg)f->reg, &k);

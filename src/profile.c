@@ -48,29 +48,6 @@ static int vendor_has(unsigned vendor, const struct cc_field *f)
 	return vendor == 0 || (f->vendors & vendor) != 0;
 }
 
-/* Does LEAF exist in S (diff.c's rule: not past its range maximum)? */
-static int leaf_exists(const struct cc_set *s, uint32_t leaf)
-{
-	const struct cc_leaf *base = cc_set_get(s, leaf & 0xffff0000u, 0);
-
-	if (base == NULL)
-		return s->kind == CC_KIND_PROFILE;
-	if (base->known[CC_EAX] != UINT32_MAX)
-		return 1;
-	return leaf <= cc_set_range_max(s, leaf);
-}
-
-/* A register as diff.c reads it: nonexistent leaves are known zeros. */
-static uint32_t read_reg(const struct cc_set *s, uint32_t leaf, uint32_t sub,
-			 int reg, uint32_t *known)
-{
-	if (!leaf_exists(s, leaf)) {
-		*known = UINT32_MAX;
-		return 0;
-	}
-	return cc_set_reg(s, leaf, sub, (enum cc_reg)reg, known);
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -991,7 +968,7 @@ static void fill_vector(const struct cc_matrix *m, const struct cc_set *s,
 
 		if (i == 0 || sl->leaf != last_leaf) {
 			last_leaf = sl->leaf;
-			exists = leaf_exists(s, sl->leaf);
+			exists = cc_set_exists(s, sl->leaf);
 		}
 
 		if (s->kind == CC_KIND_DUMP) {
@@ -1011,7 +988,7 @@ static void fill_vector(const struct cc_matrix *m, const struct cc_set *s,
 							     sl->sub);
 
 			c->present[i] = l != NULL && l->first == sl->sub;
-			v = read_reg(s, sl->leaf, sl->sub, sl->reg, &k);
+			v = cc_set_guest_reg(s, sl->leaf, sl->sub, sl->reg, &k);
 		}
 		c->present[i] |= exists ? SLOT_LEAF : 0;
 		c->v[i] = v & rel[i];
@@ -1019,7 +996,7 @@ static void fill_vector(const struct cc_matrix *m, const struct cc_set *s,
 	}
 	c->vendor = s->vendor;
 	c->xf = 0;
-	if (leaf_exists(s, 0xd)) {
+	if (cc_set_exists(s, 0xd)) {
 		uint32_t k;
 
 		c->xf = cc_set_reg(s, 0xd, 0, CC_EAX, &k) |
