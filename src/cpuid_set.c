@@ -40,7 +40,19 @@ void cc_set_free(struct cc_set *s)
 	free(s->meta);
 	free(s->leaves);
 	free(s->name);
+	free(s->origin);
 	free(s);
+}
+
+void cc_set_set_origin(struct cc_set *s, const char *origin)
+{
+	free(s->origin);
+	s->origin = origin ? cc_xstrdup(origin) : NULL;
+}
+
+const char *cc_set_label(const struct cc_set *s)
+{
+	return s->origin ? s->origin : s->name;
 }
 
 struct cc_set *cc_set_dup(const struct cc_set *s)
@@ -48,6 +60,7 @@ struct cc_set *cc_set_dup(const struct cc_set *s)
 	struct cc_set *d = cc_set_new(s->name, s->kind);
 	size_t i;
 
+	cc_set_set_origin(d, s->origin);
 	d->uncovered = s->uncovered;
 	d->vendor = s->vendor;
 	memcpy(d->vendor_id, s->vendor_id, sizeof d->vendor_id);

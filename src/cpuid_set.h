@@ -87,6 +87,9 @@ struct cc_set {
 	char **warnings; /* loader warnings for the user, e.g. inferred subleaves */
 	size_t nwarnings;
 	char *name;       /* display name: path, "host", "kvm", profile name */
+	char *origin;     /* where it came from as the user named it: a file
+			   * path, "-", "host", "kvm", "profile:NAME"; NULL
+			   * when built in memory (cc_set_set_origin) */
 	enum cc_kind kind;
 	enum cc_uncovered uncovered; /* profiles only */
 	enum cc_vendor vendor;       /* set by cc_set_finish from leaf 0 */
@@ -137,6 +140,11 @@ uint32_t cc_set_guest_reg(const struct cc_set *s, uint32_t leaf,
 
 /* Range maximum for the range containing LEAF (0 when the range is absent). */
 uint32_t cc_set_range_max(const struct cc_set *s, uint32_t leaf);
+
+/* Record where S came from (copied); NULL clears it. */
+void cc_set_set_origin(struct cc_set *s, const char *origin);
+/* S's origin, else its name: what a report calls the set. */
+const char *cc_set_label(const struct cc_set *s);
 
 void cc_set_meta_set(struct cc_set *s, const char *key, const char *value,
 		     int is_number);

@@ -51,8 +51,8 @@ static struct cc_set *load_profile(const char *name, const struct fmt_opts *fo,
 	return NULL;
 }
 
-struct cc_set *source_load(const char *spec, const struct source_opts *o,
-			   struct cc_err *e)
+static struct cc_set *load_spec(const char *spec, const struct source_opts *o,
+				struct cc_err *e)
 {
 	struct fmt_opts fo = {-1, 0};
 
@@ -65,4 +65,14 @@ struct cc_set *source_load(const char *spec, const struct source_opts *o,
 	if (strncmp(spec, "profile:", 8) == 0)
 		return load_profile(spec + 8, &fo, e);
 	return fmt_load_file(spec, o ? o->input_format : NULL, &fo, e);
+}
+
+struct cc_set *source_load(const char *spec, const struct source_opts *o,
+			   struct cc_err *e)
+{
+	struct cc_set *s = load_spec(spec, o, e);
+
+	if (s != NULL)
+		cc_set_set_origin(s, spec);
+	return s;
 }
