@@ -10,25 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_common.h"
 #include "cpuid_set.h"
-
-static struct cc_leaf *put(struct cc_set *s, uint32_t leaf, uint32_t sub,
-			   uint32_t a, uint32_t b, uint32_t c, uint32_t d)
-{
-	struct cc_leaf *l = cc_set_put(s, leaf, sub, sub);
-
-	ck_assert_ptr_nonnull(l);
-	l->reg[CC_EAX] = a;
-	l->reg[CC_EBX] = b;
-	l->reg[CC_ECX] = c;
-	l->reg[CC_EDX] = d;
-	return l;
-}
 
 /* Leaf 0 of a GenuineIntel CPU with max basic leaf MAX. */
 static void intel0(struct cc_set *s, uint32_t max)
 {
-	put(s, 0, 0, max, 0x756e6547, 0x6c65746e, 0x49656e69);
+	cct_put(s, 0, 0, max, CCT_INTEL_B, CCT_INTEL_C, CCT_INTEL_D);
 }
 
 START_TEST(test_insert_out_of_order_and_lookup)
@@ -39,7 +27,7 @@ START_TEST(test_insert_out_of_order_and_lookup)
 	size_t i;
 
 	for (i = 0; i < sizeof order / sizeof order[0]; i++)
-		put(s, order[i][0], order[i][1], (uint32_t)i, 0, 0, 0);
+		cct_put(s, order[i][0], order[i][1], (uint32_t)i, 0, 0, 0);
 	ck_assert_uint_eq(s->n, 7);
 	for (i = 1; i < s->n; i++)
 		ck_assert(s->leaves[i - 1].leaf < s->leaves[i].leaf ||
@@ -78,12 +66,12 @@ START_TEST(test_echo_past_range_max_dropped)
 	struct cc_err e;
 
 	intel0(s, 0x16);
-	put(s, 0x16, 0, 1, 2, 3, 0);
-	put(s, 0x17, 0, 1, 2, 3, 0); /* Intel echoes 0x16 here */
-	put(s, 0x40000000u, 0, 0xbb8, 0x0, 0, 0); /* echo, range absent */
-	put(s, 0x80000000u, 0, 0x80000008u, 0, 0, 0);
-	put(s, 0x80000008u, 0, 0x3027, 0, 0, 0);
-	put(s, 0x80000009u, 0, 1, 2, 3, 0);
+	cct_put(s, 0x16, 0, 1, 2, 3, 0);
+	cct_put(s, 0x17, 0, 1, 2, 3, 0); /* Intel echoes 0x16 here */
+	cct_put(s, 0x40000000u, 0, 0xbb8, 0x0, 0, 0); /* echo, range absent */
+	cct_put(s, 0x80000000u, 0, 0x80000008u, 0, 0, 0);
+	cct_put(s, 0x80000008u, 0, 0x3027, 0, 0, 0);
+	cct_put(s, 0x80000009u, 0, 1, 2, 3, 0);
 	ck_assert_int_eq(cc_set_finish(s, &e), 0);
 	ck_assert_ptr_nonnull(cc_set_get(s, 0x16, 0));
 	ck_assert_ptr_null(cc_set_get(s, 0x17, 0));
@@ -109,10 +97,10 @@ START_TEST(test_vendor_brand_fms)
 
 	memcpy(w, text, sizeof w);
 	intel0(s, 1);
-	put(s, 1, 0, 0x00050654, 0, 0, 0);
-	put(s, 0x80000000u, 0, 0x80000004u, 0, 0, 0);
+	cct_put(s, 1, 0, 0x00050654, 0, 0, 0);
+	cct_put(s, 0x80000000u, 0, 0x80000004u, 0, 0, 0);
 	for (i = 0; i < 3; i++)
-		put(s, 0x80000002u + (uint32_t)i, 0, w[i * 4], w[i * 4 + 1],
+		cct_put(s, 0x80000002u + (uint32_t)i, 0, w[i * 4], w[i * 4 + 1],
 		    w[i * 4 + 2], w[i * 4 + 3]);
 	ck_assert_int_eq(cc_set_finish(s, &e), 0);
 	ck_assert_int_eq(s->vendor, CC_VENDOR_INTEL);
@@ -132,7 +120,7 @@ START_TEST(test_missing_leaf0_is_an_error)
 	struct cc_set *s = cc_set_new("some.json", CC_KIND_DUMP);
 	struct cc_err e;
 
-	put(s, 1, 0, 0, 0, 0, 0);
+	cct_put(s, 1, 0, 0, 0, 0, 0);
 	ck_assert_int_eq(cc_set_finish(s, &e), -1);
 	ck_assert_str_eq(e.msg, "some.json: leaf 0x00000000 (vendor and "
 				"maximum basic leaf) is missing");
@@ -148,10 +136,10 @@ START_TEST(test_profile_known_rules)
 	uint32_t k;
 
 	host->uncovered = CC_UNCOVERED_HOST;
-	l = put(zero, 7, 0, 0, 0x20, 0, 0);
+	l = cct_put(zero, 7, 0, 0, 0x20, 0, 0);
 	l->known[CC_EBX] = 0xff;
 	l->absent = 1u << CC_ECX;
-	l = put(host, 7, 0, 0, 0x20, 0, 0);
+	l = cct_put(host, 7, 0, 0, 0x20, 0, 0);
 	l->absent = 1u << CC_ECX;
 	/* named register: its own mask */
 	ck_assert_uint_eq(cc_set_reg(zero, 7, 0, CC_EBX, &k), 0x20);
