@@ -2,13 +2,34 @@
  * Live capture of CPUID: the CPUID instruction (host) and KVM's supported
  * list (kvm).  See capture.h.
  *
- * Subleaf enumeration follows each leaf's own definition (and etallen
- * cpuid's output, so `dump host --format cpuid-r` matches `cpuid -r -1`):
- * leaves 4, 0xB, 0x1F, 0x8000001D and 0x80000026 run until their type or
- * level-type field is 0 (the terminating subleaf included); 7, 0x14, 0x17,
- * 0x18, 0x1D, 0x1E, 0x20 and 0x24 up to the maximum subleaf in subleaf 0
- * EAX; 0xD, 0xF, 0x10, 0x23 and 0x80000020 by the bitmaps that say which
- * subleaves are valid; 0x12 and 0x1B until their subleaf-type field is 0.
+ * The enumerator walks the ranges and asks a CPUID backend for each
+ * (leaf, subleaf): the instruction itself, or a recorded set (tests run the
+ * same walk over recorded CPUs of every vendor).  Subleaves follow each
+ * leaf's own definition, and agree with what etallen cpuid prints for
+ * `cpuid -r -1` (so `dump host --format cpuid-r` matches it):
+ *
+ *   4, 0xB, 0x80000026   until the cache type (EAX[4:0]) or level type
+ *                        (ECX[15:8]) is 0, the terminating subleaf kept
+ *                        (the cpuid versions seen print subleaf 0 of
+ *                        0x80000026 only: a superset of theirs);
+ *   0x1F                 the same from subleaf 1 on (subleaf 0 always);
+ *   0x12, 0x1B           subleaves 0 and 1 (0x12) or 0 (0x1B), then until
+ *                        the subleaf type (EAX[3:0], EAX[11:0]) is 0, kept;
+ *   0x8000001D           while the cache type is not 0: the terminator is
+ *                        not kept, and a CPU without the leaf's caches
+ *                        (cache type 0 in subleaf 0) has no entry at all;
+ *   7, 0x14, 0x17, 0x18, 0x1D, 0x1E, 0x20, 0x24
+ *                        0 up to the maximum subleaf in subleaf 0 EAX;
+ *   0xD                  0, 1, then n = 2..62 where bit n is set in the
+ *                        XCR0 (0.EDX:EAX) or IA32_XSS (1.EDX:ECX) mask;
+ *   0xF, 0x10, 0x23, 0x80000020
+ *                        0, then n = 1..31 where bit n of subleaf 0 EDX,
+ *                        EBX, EAX, EBX says resource n exists.
+ *
+ * The rules are the same on every vendor: a leaf a vendor reserves reads
+ * as zeros, so its subleaf 0 is the terminator (leaf 4 and 0xB on AMD print
+ * one zero subleaf, as cpuid does; 0x8000001D on a CPU without it prints
+ * none).
  */
 #include "config.h"
 
@@ -31,77 +52,169 @@
 #include "capture.h"
 #include "cc_buf.h"
 
-static void cpuid_raw(uint32_t leaf, uint32_t sub, uint32_t r[4])
+/* One enumeration: the backend and the set being filled. */
+struct walk {
+	capture_cpuid_fn fn;
+	void *ctx;
+	struct cc_set *s;
+};
+
+void capture_cpuid_insn(void *ctx, uint32_t leaf, uint32_t sub,
+			uint32_t r[4])
 {
+	(void)ctx;
 	__cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
 }
 
-static void put(struct cc_set *s, uint32_t leaf, uint32_t sub,
+void capture_cpuid_set(void *ctx, uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	const struct cc_set *s = ctx;
+	int i;
+
+	for (i = 0; i < CC_NREGS; i++)
+		r[i] = cc_set_reg(s, leaf, sub, (enum cc_reg)i, NULL);
+}
+
+static void ask(const struct walk *w, uint32_t leaf, uint32_t sub,
+		uint32_t r[4])
+{
+	memset(r, 0, 4 * sizeof r[0]);
+	w->fn(w->ctx, leaf, sub, r);
+}
+
+static void put(const struct walk *w, uint32_t leaf, uint32_t sub,
 		const uint32_t r[4])
 {
-	struct cc_leaf *l = cc_set_put(s, leaf, sub, sub);
+	struct cc_leaf *l = cc_set_put(w->s, leaf, sub, sub);
 
 	if (l != NULL)
 		memcpy(l->reg, r, sizeof l->reg);
 }
 
-/* Leaves whose subleaves run until FIELD(subleaf) == 0, terminator kept. */
-static void until_zero(struct cc_set *s, uint32_t leaf, int reg, int shift,
-		       uint32_t mask, uint32_t from)
+/* FIELD of R is REG >> SHIFT & MASK. */
+static uint32_t field(const uint32_t r[4], int reg, int shift, uint32_t mask)
+{
+	return r[reg] >> shift & mask;
+}
+
+/* Subleaves FROM.. until FIELD == 0; the terminating subleaf is kept. */
+static void until_zero(const struct walk *w, uint32_t leaf, uint32_t from,
+		       int reg, int shift, uint32_t mask)
 {
 	uint32_t r[4], sub;
 
 	for (sub = from; sub < 256; sub++) {
-		cpuid_raw(leaf, sub, r);
-		put(s, leaf, sub, r);
-		if (((r[reg] >> shift) & mask) == 0)
+		ask(w, leaf, sub, r);
+		put(w, leaf, sub, r);
+		if (field(r, reg, shift, mask) == 0)
 			break;
 	}
 }
 
-/* Subleaf 0, then 1..MAX where MAX is subleaf 0 EAX (capped). */
-static void upto_eax(struct cc_set *s, uint32_t leaf)
+/* Subleaves 0.. while the cache type (EAX[4:0]) is not 0, without the
+ * terminator: 0x8000001D as cpuid prints it. */
+static void while_cache(const struct walk *w, uint32_t leaf)
 {
-	uint32_t r[4], sub, max;
+	uint32_t r[4], sub;
 
-	cpuid_raw(leaf, 0, r);
-	put(s, leaf, 0, r);
-	max = r[0] > 64 ? 64 : r[0];
-	for (sub = 1; sub <= max; sub++) {
-		cpuid_raw(leaf, sub, r);
-		put(s, leaf, sub, r);
+	for (sub = 0; sub < 256; sub++) {
+		ask(w, leaf, sub, r);
+		if (field(r, CC_EAX, 0, 0x1f) == 0)
+			break;
+		put(w, leaf, sub, r);
 	}
 }
 
-/* Subleaf 0, then every subleaf FIRST..LAST whose bit is set in MAP. */
-static void by_bitmap(struct cc_set *s, uint32_t leaf, uint64_t map,
-		      unsigned first, unsigned last, const uint32_t r0[4])
+/* Subleaf 0, then 1..MAX where MAX is subleaf 0 EAX (capped). */
+static void upto_eax(const struct walk *w, uint32_t leaf)
+{
+	uint32_t r[4], sub, max;
+
+	ask(w, leaf, 0, r);
+	put(w, leaf, 0, r);
+	max = r[CC_EAX] > 64 ? 64 : r[CC_EAX];
+	for (sub = 1; sub <= max; sub++) {
+		ask(w, leaf, sub, r);
+		put(w, leaf, sub, r);
+	}
+}
+
+/* Every subleaf FIRST..LAST whose bit is set in MAP. */
+static void by_bitmap(const struct walk *w, uint32_t leaf, uint64_t map,
+		      unsigned first, unsigned last)
 {
 	uint32_t r[4];
 	unsigned sub;
 
-	put(s, leaf, 0, r0);
-	for (sub = first; sub <= last && sub < 64; sub++) {
+	for (sub = first; sub <= last; sub++) {
 		if (!(map >> sub & 1))
 			continue;
-		cpuid_raw(leaf, sub, r);
-		put(s, leaf, sub, r);
+		ask(w, leaf, sub, r);
+		put(w, leaf, sub, r);
 	}
 }
 
-static void capture_leaf(struct cc_set *s, uint32_t leaf)
+/* 0xD: subleaves 0 and 1, then every state component either mask names. */
+static void xsave(const struct walk *w)
 {
-	uint32_t r[4], r1[4];
+	uint32_t r0[4], r1[4];
+	uint64_t xcr0, xss;
 
+	ask(w, 0xd, 0, r0);
+	put(w, 0xd, 0, r0);
+	ask(w, 0xd, 1, r1);
+	put(w, 0xd, 1, r1);
+	xcr0 = (uint64_t)r0[CC_EDX] << 32 | r0[CC_EAX];
+	xss = (uint64_t)r1[CC_EDX] << 32 | r1[CC_ECX];
+	by_bitmap(w, 0xd, xcr0 | xss, 2, 62);
+}
+
+/* Leaves 0xF, 0x10, 0x23, 0x80000020: subleaf 0 REG is a bitmap of the
+ * resources (subleaves) 1..31 that exist. */
+static void resources(const struct walk *w, uint32_t leaf, int reg)
+{
+	uint32_t r[4];
+
+	ask(w, leaf, 0, r);
+	put(w, leaf, 0, r);
+	by_bitmap(w, leaf, r[reg], 1, 31);
+}
+
+/* Subleaves 0..COUNT-1 of LEAF, asked and kept unconditionally. */
+static void fixed(const struct walk *w, uint32_t leaf, uint32_t count)
+{
+	uint32_t r[4], sub;
+
+	for (sub = 0; sub < count; sub++) {
+		ask(w, leaf, sub, r);
+		put(w, leaf, sub, r);
+	}
+}
+
+static void capture_leaf(const struct walk *w, uint32_t leaf)
+{
 	switch (leaf) {
 	case 0x4:
-	case 0x8000001d:
-		until_zero(s, leaf, CC_EAX, 0, 0x1f, 0);
+		until_zero(w, leaf, 0, CC_EAX, 0, 0x1f);
 		return;
 	case 0xb:
-	case 0x1f:
 	case 0x80000026:
-		until_zero(s, leaf, CC_ECX, 8, 0xff, 0);
+		until_zero(w, leaf, 0, CC_ECX, 8, 0xff);
+		return;
+	case 0x1f:
+		fixed(w, leaf, 1);
+		until_zero(w, leaf, 1, CC_ECX, 8, 0xff);
+		return;
+	case 0x12:
+		fixed(w, leaf, 2);
+		until_zero(w, leaf, 2, CC_EAX, 0, 0xf);
+		return;
+	case 0x1b:
+		fixed(w, leaf, 1);
+		until_zero(w, leaf, 1, CC_EAX, 0, 0xfff);
+		return;
+	case 0x8000001d:
+		while_cache(w, leaf);
 		return;
 	case 0x7:
 	case 0x14:
@@ -111,65 +224,54 @@ static void capture_leaf(struct cc_set *s, uint32_t leaf)
 	case 0x1e:
 	case 0x20:
 	case 0x24:
-		upto_eax(s, leaf);
+		upto_eax(w, leaf);
 		return;
 	case 0xd:
-		cpuid_raw(0xd, 0, r);
-		cpuid_raw(0xd, 1, r1);
-		put(s, 0xd, 0, r);
-		put(s, 0xd, 1, r1);
-		by_bitmap(s, 0xd,
-			  ((uint64_t)r[3] << 32 | r[0]) |
-				  ((uint64_t)r1[3] << 32 | r1[2]),
-			  2, 63, r);
+		xsave(w);
 		return;
 	case 0xf:
-		cpuid_raw(0xf, 0, r);
-		by_bitmap(s, 0xf, r[3], 1, 3, r);
+		resources(w, leaf, CC_EDX);
 		return;
 	case 0x10:
-		cpuid_raw(0x10, 0, r);
-		by_bitmap(s, 0x10, r[1], 1, 5, r);
+	case 0x80000020:
+		resources(w, leaf, CC_EBX);
 		return;
 	case 0x23:
-		cpuid_raw(0x23, 0, r);
-		by_bitmap(s, 0x23, r[0], 1, 31, r);
-		return;
-	case 0x80000020:
-		cpuid_raw(leaf, 0, r);
-		by_bitmap(s, leaf, r[1], 1, 5, r);
-		return;
-	case 0x12:
-		cpuid_raw(0x12, 0, r);
-		put(s, 0x12, 0, r);
-		cpuid_raw(0x12, 1, r);
-		put(s, 0x12, 1, r);
-		until_zero(s, 0x12, CC_EAX, 0, 0xf, 2);
-		return;
-	case 0x1b:
-		cpuid_raw(0x1b, 0, r);
-		put(s, 0x1b, 0, r);
-		until_zero(s, 0x1b, CC_EAX, 0, 0xfff, 1);
+		resources(w, leaf, CC_EAX);
 		return;
 	default:
-		cpuid_raw(leaf, 0, r);
-		put(s, leaf, 0, r);
+		fixed(w, leaf, 1);
 		return;
 	}
 }
 
-static void capture_range(struct cc_set *s, uint32_t base)
+static void capture_range(const struct walk *w, uint32_t base)
 {
 	uint32_t r[4], leaf, max;
 
-	cpuid_raw(base, 0, r);
-	max = r[0];
+	ask(w, base, 0, r);
+	max = r[CC_EAX];
 	if (base != 0 && (max & 0xffff0000u) != base)
 		return; /* range absent: the CPU echoed another leaf */
 	if (max - base > 0x200)
 		max = base + 0x200; /* never trust an absurd maximum */
 	for (leaf = base; leaf <= max; leaf++)
-		capture_leaf(s, leaf);
+		capture_leaf(w, leaf);
+}
+
+struct cc_set *capture_enumerate(capture_cpuid_fn fn, void *ctx,
+				 const char *name)
+{
+	struct walk w;
+
+	w.fn = fn;
+	w.ctx = ctx;
+	w.s = cc_set_new(name, CC_KIND_DUMP);
+	capture_range(&w, 0);
+	capture_range(&w, 0x40000000u);
+	capture_range(&w, 0x80000000u);
+	capture_range(&w, 0xc0000000u);
+	return w.s;
 }
 
 static void read_first_line(const char *path, char *out, size_t n)
@@ -268,22 +370,35 @@ void capture_add_meta(struct cc_set *s, const char *source)
 	cc_set_meta_set(s, "captured", buf, 0);
 }
 
+/* Pin the calling thread to the first CPU it may run on, saving its mask
+ * in OLD; that CPU, or -1 (nothing pinned) when the mask cannot be read or
+ * set. */
+static int pin_first_cpu(cpu_set_t *old)
+{
+	cpu_set_t one;
+	int cpu;
+
+	if (sched_getaffinity(0, sizeof *old, old) != 0)
+		return -1;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, old))
+			break;
+	if (cpu == CPU_SETSIZE)
+		return -1;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof one, &one) != 0)
+		return -1;
+	return cpu;
+}
+
 struct cc_set *capture_host(struct cc_err *e)
 {
-	struct cc_set *s = cc_set_new("host", CC_KIND_DUMP);
-	cpu_set_t old, one;
-	int cpu = sched_getcpu();
-	int pinned = 0;
+	struct cc_set *s;
+	cpu_set_t old;
+	int cpu = pin_first_cpu(&old);
 
-	if (cpu >= 0 && sched_getaffinity(0, sizeof old, &old) == 0) {
-		CPU_ZERO(&one);
-		CPU_SET(cpu, &one);
-		pinned = sched_setaffinity(0, sizeof one, &one) == 0;
-	}
-	capture_range(s, 0);
-	capture_range(s, 0x40000000u);
-	capture_range(s, 0x80000000u);
-	capture_range(s, 0xc0000000u);
+	s = capture_enumerate(capture_cpuid_insn, NULL, "host");
 	if (cc_set_finish(s, e) < 0) {
 		cc_set_free(s);
 		s = NULL;
@@ -296,7 +411,7 @@ struct cc_set *capture_host(struct cc_err *e)
 			cc_set_meta_set(s, "cpu", buf, 1);
 		}
 	}
-	if (pinned)
+	if (cpu >= 0)
 		sched_setaffinity(0, sizeof old, &old);
 	return s;
 }
@@ -306,37 +421,37 @@ struct cc_set *capture_host(struct cc_err *e)
 #endif
 #define XFEATURE_XTILEDATA 18
 
-struct cc_set *capture_kvm(const char *device, struct cc_err *e)
+static const char *kvm_device(const char *device)
 {
-	struct kvm_cpuid2 *c = NULL;
-	struct cc_set *s;
-	int fd, nent = 128, r;
-	uint32_t i;
-
 	if (device == NULL)
 		device = getenv("CPUCOMPAT_KVM_DEVICE");
 	if (device == NULL || !*device)
 		device = "/dev/kvm";
-	fd = open(device, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		int saved = errno;
+	return device;
+}
 
+/* Open DEVICE as KVM: its descriptor, or -1 and E (*OPEN_ERRNO, may be
+ * NULL, gets errno when open itself failed, else 0). */
+static int kvm_open(const char *device, int *open_errno, struct cc_err *e)
+{
+	int fd = open(device, O_RDWR | O_CLOEXEC), r, saved = errno;
+
+	if (open_errno != NULL)
+		*open_errno = fd < 0 ? saved : 0;
+	if (fd < 0) {
 		if (saved == ENOENT)
 			return cc_errf(e,
 				       "%s: no such device: KVM is not "
 				       "available (load kvm_intel or kvm_amd, "
 				       "or enable virtualization in firmware)",
-				       device),
-			       NULL;
+				       device);
 		if (saved == EACCES || saved == EPERM)
 			return cc_errf(e,
 				       "%s: permission denied: run as root or "
 				       "add this user to the 'kvm' group",
-				       device),
-			       NULL;
+				       device);
 		return cc_errf(e, "%s: cannot open: %s", device,
-			       strerror(saved)),
-		       NULL;
+			       strerror(saved));
 	}
 	r = ioctl(fd, KVM_GET_API_VERSION, 0);
 	if (r != KVM_API_VERSION) {
@@ -344,33 +459,50 @@ struct cc_set *capture_kvm(const char *device, struct cc_err *e)
 		return cc_errf(e,
 			       "%s: not a KVM device (KVM_GET_API_VERSION "
 			       "returned %d, expected %d)",
-			       device, r, KVM_API_VERSION),
-		       NULL;
+			       device, r, KVM_API_VERSION);
 	}
+	return fd;
+}
+
+/* KVM_GET_SUPPORTED_CPUID on FD, growing the buffer on E2BIG; NULL and
+ * E on failure.  The caller frees the result. */
+static struct kvm_cpuid2 *kvm_supported(int fd, const char *device,
+					struct cc_err *e)
+{
+	struct kvm_cpuid2 *c = NULL;
+	int nent = 128;
+
 	/* Without this, leaf 0xD hides AMX tile state from guests; failure
 	 * is fine on CPUs without AMX. */
 	(void)syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_GUEST_PERM,
 		      XFEATURE_XTILEDATA);
 	for (;;) {
-		c = cc_xrealloc(c, sizeof *c + (size_t)nent * sizeof c->entries[0]);
-		memset(c, 0, sizeof *c + (size_t)nent * sizeof c->entries[0]);
+		size_t size = sizeof *c + (size_t)nent * sizeof c->entries[0];
+
+		c = cc_xrealloc(c, size);
+		memset(c, 0, size);
 		c->nent = (uint32_t)nent;
 		if (ioctl(fd, KVM_GET_SUPPORTED_CPUID, c) == 0)
-			break;
+			return c;
 		if (errno != E2BIG || nent >= 65536) {
 			int saved = errno;
 
 			free(c);
-			close(fd);
-			return cc_errf(e,
-				       "%s: KVM_GET_SUPPORTED_CPUID failed: %s",
-				       device, strerror(saved)),
-			       NULL;
+			cc_errf(e, "%s: KVM_GET_SUPPORTED_CPUID failed: %s",
+				device, strerror(saved));
+			return NULL;
 		}
 		nent *= 2;
 	}
-	close(fd);
-	s = cc_set_new("kvm", CC_KIND_DUMP);
+}
+
+/* KVM's entries C as a finished dump; NULL and E on a repeated entry. */
+static struct cc_set *kvm_set(const struct kvm_cpuid2 *c, const char *device,
+			      struct cc_err *e)
+{
+	struct cc_set *s = cc_set_new("kvm", CC_KIND_DUMP);
+	uint32_t i;
+
 	for (i = 0; i < c->nent; i++) {
 		const struct kvm_cpuid_entry2 *k = &c->entries[i];
 		uint32_t sub = (k->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX)
@@ -383,7 +515,6 @@ struct cc_set *capture_kvm(const char *device, struct cc_err *e)
 				"%s: KVM returned leaf 0x%08x subleaf %u twice",
 				device, k->function, sub);
 			cc_set_free(s);
-			free(c);
 			return NULL;
 		}
 		l->flags = k->flags;
@@ -392,11 +523,53 @@ struct cc_set *capture_kvm(const char *device, struct cc_err *e)
 		l->reg[CC_ECX] = k->ecx;
 		l->reg[CC_EDX] = k->edx;
 	}
-	free(c);
 	if (cc_set_finish(s, e) < 0) {
 		cc_set_free(s);
 		return NULL;
 	}
 	capture_add_meta(s, "kvm");
+	return s;
+}
+
+/* capture_kvm, with *OPEN_ERRNO (may be NULL) as for kvm_open. */
+static struct cc_set *kvm_capture(const char *device, int *open_errno,
+				  struct cc_err *e)
+{
+	struct kvm_cpuid2 *c;
+	struct cc_set *s;
+	int fd;
+
+	device = kvm_device(device);
+	fd = kvm_open(device, open_errno, e);
+	if (fd < 0)
+		return NULL;
+	c = kvm_supported(fd, device, e);
+	close(fd);
+	if (c == NULL)
+		return NULL;
+	s = kvm_set(c, device, e);
+	free(c);
+	return s;
+}
+
+struct cc_set *capture_kvm(const char *device, struct cc_err *e)
+{
+	return kvm_capture(device, NULL, e);
+}
+
+struct cc_set *capture_auto(struct cc_err *e)
+{
+	struct cc_set *s;
+	int open_errno;
+
+	s = kvm_capture(NULL, &open_errno, e);
+	if (s != NULL || open_errno == 0)
+		return s;
+	s = capture_host(e);
+	if (s != NULL)
+		cc_set_warn(s,
+			    "%s is not available (%s): judging the raw CPUID "
+			    "of this host instead; KVM may offer guests less",
+			    kvm_device(NULL), strerror(open_errno));
 	return s;
 }

@@ -3,6 +3,9 @@
  *
  *   host          the CPUID instruction on this machine
  *   kvm           what /dev/kvm offers guests
+ *   auto          kvm when /dev/kvm can be opened, else host with a
+ *                 warning on the set (KVM may offer guests less than the
+ *                 raw CPUID says); metadata "source" says which was used
  *   -             a file on standard input (format detected)
  *   profile:NAME  a bundled profile (profiles/NAME.json, compiled in), or
  *                 NAME.json in $CPUCOMPAT_PROFILES when that is set
