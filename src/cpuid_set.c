@@ -204,13 +204,9 @@ uint32_t cc_set_guest_reg(const struct cc_set *s, uint32_t leaf,
 	return cc_set_reg(s, leaf, subleaf, (enum cc_reg)reg, known);
 }
 
-uint32_t cc_set_range_max(const struct cc_set *s, uint32_t leaf)
+/* The maximum the base entry L of the range at BASE announces. */
+static uint32_t range_max_of(const struct cc_leaf *l, uint32_t base)
 {
-	uint32_t base = range_base(leaf);
-	const struct cc_leaf *l = cc_set_get(s, base, 0);
-
-	if (l == NULL)
-		return 0;
 	if (base == 0)
 		return l->reg[CC_EAX];
 	/* A range exists only when its base leaf reports a maximum inside
@@ -218,6 +214,14 @@ uint32_t cc_set_range_max(const struct cc_set *s, uint32_t leaf)
 	if (range_base(l->reg[CC_EAX]) != base)
 		return 0;
 	return l->reg[CC_EAX];
+}
+
+uint32_t cc_set_range_max(const struct cc_set *s, uint32_t leaf)
+{
+	uint32_t base = range_base(leaf);
+	const struct cc_leaf *l = cc_set_get(s, base, 0);
+
+	return l == NULL ? 0 : range_max_of(l, base);
 }
 
 enum cc_vendor cc_vendor_from_id(const char *id)
@@ -267,7 +271,9 @@ static void put_le32(char *p, uint32_t v)
 int cc_set_finish(struct cc_set *s, struct cc_err *e)
 {
 	const struct cc_leaf *l0 = cc_set_get(s, 0, 0);
+	uint32_t cur = 0, lim = 0;
 	size_t i, j;
+	int all = 0;
 
 	if (l0 == NULL) {
 		if (s->kind == CC_KIND_DUMP)
@@ -305,18 +311,29 @@ int cc_set_finish(struct cc_set *s, struct cc_err *e)
 	 * cc_set_range_max whether a leaf exists for the guest. */
 	if (s->kind == CC_KIND_PROFILE)
 		return 0;
+	/* entries are sorted, so a range's entries are adjacent and its base
+	 * entry comes first: decide the range once, at its first entry */
 	for (i = j = 0; i < s->n; i++) {
 		const struct cc_leaf *l = &s->leaves[i];
 		uint32_t base = range_base(l->leaf);
-		const struct cc_leaf *b = cc_set_get(s, base, 0);
 		int keep;
 
-		if (b == NULL)
-			keep = s->kind == CC_KIND_PROFILE || base == 0;
-		else if (b->known[CC_EAX] != UINT32_MAX)
-			keep = 1;
-		else
-			keep = l->leaf <= cc_set_range_max(s, l->leaf);
+		if (i == 0 || base != cur) {
+			/* the base entry (BASE, 0) would be the range's first:
+			 * entry I, not yet moved */
+			const struct cc_leaf *b =
+				l->leaf == base && l->first == 0 ? l : NULL;
+
+			cur = base;
+			if (b == NULL)
+				lim = base == 0 ? UINT32_MAX : 0; /* dumps only */
+			else if (b->known[CC_EAX] != UINT32_MAX)
+				lim = UINT32_MAX;
+			else
+				lim = range_max_of(b, base);
+			all = b == NULL ? base == 0 : lim == UINT32_MAX;
+		}
+		keep = all || l->leaf <= lim;
 		if (keep)
 			s->leaves[j++] = *l;
 	}

@@ -2,7 +2,14 @@
  * The format table and content detection.  A file's format is decided by
  * asking every format's detect(): exactly one must claim it.  Nothing is
  * guessed: no match and several matches are both errors that name the file
- * and point to --input-format.
+ * and point to --input-format.  The one exception is our own JSON, which
+ * names itself ("format": "cpucompat" at its start): it is taken without
+ * asking the others, whose probes look for member names anywhere in the
+ * file (a fleet loads tens of thousands of native files a second).
+ *
+ * It also holds the one rule for truncated files (fmt_check_complete): a
+ * dump that announces leaves it does not contain was cut short, and is bad
+ * input rather than a CPU without those leaves.
  */
 #include "config.h"
 
@@ -43,6 +50,99 @@ static void list_names(char *out, size_t n, int writable_only)
 	}
 }
 
+/*
+ * Formats whose files legitimately omit leaves, so that a leaf the maxima
+ * announce may be absent without the file being cut short.  Every other
+ * format (native JSON dumps, cpuid -r, libvirt <cpudata>, AIDA64) is a
+ * capture that lists every leaf the CPU has, and is checked.  Profiles of
+ * any format are never checked (they name only the leaves they fix).
+ */
+static const struct {
+	const struct fmt *f;
+	const char *why;
+} fmt_omits[] = {
+	/* KVM_GET_SUPPORTED_CPUID, and VMM configs built from it, leave out
+	 * the leaves KVM does not know or offer (3, 0x80000002..4 under some
+	 * VMMs, vendor leaves) */
+	{&fmt_chv, "CpuIdEntry lists hold what KVM or the VMM offers"},
+	/* adjustments of chosen registers */
+	{&fmt_chv_profile, "Cloud Hypervisor profiles adjust chosen leaves"},
+	/* templates modify chosen registers; fingerprints hold the guest CPUID
+	 * Firecracker configured, which omits leaves like CpuIdEntry lists */
+	{&fmt_firecracker, "Firecracker templates and fingerprints list "
+			   "chosen leaves"},
+};
+
+static int omits_leaves(const struct fmt *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof fmt_omits / sizeof fmt_omits[0]; i++)
+		if (fmt_omits[i].f == f)
+			return 1;
+	return 0;
+}
+
+/* Leaves a complete capture may lack: etallen cpuid prints no line for
+ * them when their subleaf 0 already ends the enumeration (0x8000001D
+ * without caches; older versions also 4 and 0xB on AMD, 0x80000020 when
+ * all zero). */
+static int may_be_empty(uint32_t leaf)
+{
+	return leaf == 0x4 || leaf == 0xb || leaf == 0x8000001du ||
+	       leaf == 0x80000020u;
+}
+
+/* The range at BASE (0 or 0x80000000): its leaves from the highest one
+ * present up to its maximum; -1 and E naming the first missing. */
+static int check_tail(const struct cc_set *s, const char *file,
+		      uint32_t base, struct cc_err *e)
+{
+	uint32_t max = cc_set_range_max(s, base), hi = base, leaf;
+	size_t i;
+
+	if (max == 0 && base != 0)
+		return 0; /* range absent */
+	for (i = 0; i < s->n; i++)
+		if (s->leaves[i].leaf >= hi && s->leaves[i].leaf <= max)
+			hi = s->leaves[i].leaf;
+	for (leaf = hi + 1; leaf <= max && leaf > hi; leaf++)
+		if (!may_be_empty(leaf))
+			return cc_errf(e,
+				       "%s: truncated: leaf 0x%08x is missing, "
+				       "though leaf 0x%08x announces leaves up "
+				       "to 0x%08x",
+				       file, leaf, base, max);
+	return 0;
+}
+
+int fmt_check_complete(const struct cc_set *s, const char *file,
+		       struct cc_err *e)
+{
+	if (s->kind != CC_KIND_DUMP)
+		return 0;
+	/* the last range the file reaches: files list the basic range,
+	 * the hypervisor's, then the extended range */
+	if (cc_set_first(s, 0x80000000u) != NULL)
+		return check_tail(s, file, 0x80000000u, e);
+	return check_tail(s, file, 0, e);
+}
+
+/* Read BUF with F, and refuse a cut-short capture. */
+static struct cc_set *read_checked(const struct fmt *f, const char *buf,
+				   size_t len, const char *name,
+				   const struct fmt_opts *opts,
+				   struct cc_err *e)
+{
+	struct cc_set *s = f->read(buf, len, name, opts, e);
+
+	if (s != NULL && !omits_leaves(f) && fmt_check_complete(s, name, e) < 0) {
+		cc_set_free(s);
+		return NULL;
+	}
+	return s;
+}
+
 struct cc_set *fmt_load_buffer(const char *buf, size_t len, const char *name,
 			       const char *format, const struct fmt_opts *opts,
 			       struct cc_err *e)
@@ -73,6 +173,8 @@ struct cc_set *fmt_load_buffer(const char *buf, size_t len, const char *name,
 			       "UTF-16 text) is not a CPUID dump",
 			       name, (size_t)(nul - buf)),
 		       NULL;
+	if (f == NULL && fmt_native.detect(buf, len))
+		f = &fmt_native;
 	if (f == NULL) {
 		char cands[256];
 		size_t clen = 0;
@@ -105,7 +207,7 @@ struct cc_set *fmt_load_buffer(const char *buf, size_t len, const char *name,
 			       NULL;
 		}
 	}
-	return f->read(buf, len, name, opts, e);
+	return read_checked(f, buf, len, name, opts, e);
 }
 
 struct cc_set *fmt_load_file(const char *path, const char *format,
@@ -395,34 +497,71 @@ static size_t *stage_slot(const struct fmt_stage *st, uint32_t leaf,
 	}
 }
 
+/* Hash every entry of ST, in a table at most half full with one more. */
+static void stage_rehash(struct fmt_stage *st)
+{
+	size_t i;
+
+	free(st->slot);
+	if (st->nslot == 0)
+		st->nslot = 64;
+	while (2 * (st->n + 1) > st->nslot)
+		st->nslot *= 2;
+	st->slot = cc_xcalloc(st->nslot, sizeof *st->slot);
+	for (i = 0; i < st->n; i++)
+		*stage_slot(st, st->v[i].l.leaf, st->v[i].l.first) = i + 1;
+}
+
+/* Does (LEAF, FIRST) come after the last entry of ST (or is ST empty)?
+ * 0 when it repeats it, -1 when it comes before. */
+static int stage_after_last(const struct fmt_stage *st, uint32_t leaf,
+			    uint32_t first)
+{
+	const struct cc_leaf *l;
+
+	if (st->n == 0)
+		return 1;
+	l = &st->v[st->n - 1].l;
+	if (l->leaf != leaf)
+		return l->leaf < leaf ? 1 : -1;
+	if (l->first != first)
+		return l->first < first ? 1 : -1;
+	return 0;
+}
+
 struct cc_leaf *fmt_stage_put(struct fmt_stage *st, uint32_t leaf,
 			      uint32_t first, uint32_t last, size_t *prev)
 {
 	struct fmt_staged *x;
-	size_t *slot, i;
+	size_t *slot = NULL;
+	int order;
 
 	if (last < first)
 		return NULL;
-	if (2 * (st->n + 1) > st->nslot) {
-		/* keep the table at most half full */
-		free(st->slot);
-		st->nslot = st->nslot ? 2 * st->nslot : 64;
-		st->slot = cc_xcalloc(st->nslot, sizeof *st->slot);
-		for (i = 0; i < st->n; i++)
-			*stage_slot(st, st->v[i].l.leaf, st->v[i].l.first) =
-				i + 1;
-	}
-	slot = stage_slot(st, leaf, first);
-	if (*slot != 0) {
+	/* in order (as every writer lists them), an entry can only repeat
+	 * the last one: no hashing until the first entry out of order */
+	order = st->unsorted ? -1 : stage_after_last(st, leaf, first);
+	if (order == 0) {
 		if (prev != NULL)
-			*prev = *slot - 1;
+			*prev = st->n - 1;
 		return NULL;
+	}
+	if (order < 0) {
+		if (!st->unsorted || 2 * (st->n + 1) > st->nslot)
+			stage_rehash(st);
+		st->unsorted = 1;
+		slot = stage_slot(st, leaf, first);
+		if (*slot != 0) {
+			if (prev != NULL)
+				*prev = *slot - 1;
+			return NULL;
+		}
+		*slot = st->n + 1;
 	}
 	if (st->n == st->cap) {
 		st->cap = st->cap ? 2 * st->cap : 64;
 		st->v = cc_xrealloc(st->v, st->cap * sizeof *st->v);
 	}
-	*slot = st->n + 1;
 	x = &st->v[st->n];
 	memset(x, 0, sizeof *x);
 	x->src = st->n++;
@@ -449,7 +588,7 @@ int fmt_stage_flush(struct fmt_stage *st, struct cc_set *s, size_t *bad)
 	size_t i;
 	int rc = 0;
 
-	if (st->n)
+	if (st->n && st->unsorted)
 		qsort(st->v, st->n, sizeof *st->v, cmp_staged);
 	for (i = 0; i < st->n; i++) {
 		const struct cc_leaf *x = &st->v[i].l;

@@ -49,6 +49,22 @@ struct cc_set *fmt_load_buffer(const char *buf, size_t len, const char *name,
 			       const char *format, const struct fmt_opts *opts,
 			       struct cc_err *e);
 
+/*
+ * Truncated input: a dump S (CC_KIND_DUMP; profiles pass) whose maxima
+ * announce leaves it does not contain was cut short.  A cut keeps a
+ * prefix of the file, so the rule looks at what a cut loses: the leaves
+ * from the highest one present up to the maximum of the last range the
+ * file reaches (the extended range when leaf 0x80000000 is present, else
+ * the basic range).  A file that goes on past the basic range was not cut
+ * inside it; gaps before the highest leaf of a range are a hand-abridged
+ * file's choice, not a cut.  Leaves a real capture may lack (see fmt.c)
+ * are not required.  Returns 0, or -1 and E naming FILE and the first
+ * missing leaf.  fmt_load_* apply it to every format not listed in fmt.c
+ * as omitting leaves by nature.
+ */
+int fmt_check_complete(const struct cc_set *s, const char *file,
+		       struct cc_err *e);
+
 /* Per-format entry points (fmt_*.c). */
 extern const struct fmt fmt_native;       /* "json": ours (fmt_native.c) */
 extern const struct fmt fmt_cpuid_r;      /* "cpuid-r" (fmt_cpuid_r.c) */
@@ -114,6 +130,7 @@ struct fmt_stage {
 	size_t n, cap;
 	size_t *slot;  /* hash of (leaf, first): entry index + 1, 0 = free */
 	size_t nslot;  /* a power of two, or 0 */
+	int unsorted;  /* an entry came out of order: SLOT is in use */
 };
 void fmt_stage_init(struct fmt_stage *st);
 void fmt_stage_free(struct fmt_stage *st);

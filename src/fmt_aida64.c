@@ -76,6 +76,37 @@ struct aida_line {
 	int has_sub;
 };
 
+/* The optional "[SL nn]" of line L after offset I into OUT; 1, or -1
+ * and E. */
+static int parse_subleaf(const struct fmt_line *l, size_t i, const char *name,
+			 struct aida_line *out, struct cc_err *e)
+{
+	const char *t = memmem(l->p + i, l->n - i, "[SL", 3);
+	const char *end = l->p + l->n, *q, *close;
+	size_t tn;
+
+	out->has_sub = 0;
+	out->sub = 0;
+	if (t == NULL)
+		return 1;
+	q = t + 3;
+	while (q < end && fmt_is_blank(*q))
+		q++;
+	close = memchr(q, ']', (size_t)(end - q));
+	if (close == NULL)
+		return cc_errf(e, "%s:%d: \"[SL\" without a closing ']'", name,
+			       l->no);
+	tn = (size_t)(close - q);
+	while (tn > 0 && fmt_is_blank(q[tn - 1]))
+		tn--;
+	if (fmt_parse_hex32(q, tn, &out->sub) < 0)
+		return cc_errf(e, "%s:%d: subleaf [SL %.*s]: expected a hex "
+				  "number (%s)",
+			       name, l->no, (int)tn, q, fmt_hex_problem(q, tn));
+	out->has_sub = 1;
+	return 1;
+}
+
 /*
  * A "CPUID <leaf>" line: 1 when L is one (filled into OUT), 0 when L is some
  * other report line that starts with "CPUID" ("CPUID Manufacturer ..."),
@@ -158,29 +189,7 @@ static int parse_cpuid(const struct fmt_line *l, const char *name,
 	if (i < l->n && !fmt_is_blank(l->p[i]))
 		return cc_errf(e, "%s:%d: unexpected '%c' after EDX", name,
 			       l->no, l->p[i]);
-	out->has_sub = 0;
-	out->sub = 0;
-	t = memmem(l->p + i, l->n - i, "[SL", 3);
-	if (t != NULL) {
-		const char *end = l->p + l->n, *q = t + 3, *close;
-
-		while (q < end && fmt_is_blank(*q))
-			q++;
-		close = memchr(q, ']', (size_t)(end - q));
-		if (close == NULL)
-			return cc_errf(e, "%s:%d: \"[SL\" without a closing ']'",
-				       name, l->no);
-		tn = (size_t)(close - q);
-		while (tn > 0 && fmt_is_blank(q[tn - 1]))
-			tn--;
-		if (fmt_parse_hex32(q, tn, &out->sub) < 0)
-			return cc_errf(e, "%s:%d: subleaf [SL %.*s]: expected "
-					  "a hex number (%s)",
-				       name, l->no, (int)tn, q,
-				       fmt_hex_problem(q, tn));
-		out->has_sub = 1;
-	}
-	return 1;
+	return parse_subleaf(l, i, name, out, e);
 }
 
 /* "MSR 0000010A: 0000-0000-2DA9-FDEB": 1 with the parts, else 0. */
@@ -254,116 +263,155 @@ struct aida_state {
 	uint32_t prev_leaf;
 	uint32_t rank; /* subleaf of the previous line */
 	int prev_valid;
+	int want;      /* the block asked for */
+	uint32_t inferred[AIDA_MAX_INFERRED]; /* leaves numbered by order */
+	size_t ninferred;
 };
+
+/* An MSR line L: keep it when it belongs to the block asked for (or comes
+ * before any block and is not known yet); -1 and E when S is full. */
+static int take_msr(const struct aida_state *st, struct cc_set *s,
+		    const struct fmt_line *l, uint32_t index, uint32_t hi,
+		    uint32_t lo, const char *name, struct cc_err *e)
+{
+	char key[32], val[32];
+	int ctx = st->pending ? st->nblocks : st->cur;
+
+	snprintf(key, sizeof key, "msr.0x%x", index);
+	snprintf(val, sizeof val, "0x%08x:0x%08x", hi, lo);
+	if ((ctx == st->want || (ctx < 0 && cc_set_meta(s, key) == NULL)) &&
+	    fmt_meta_set(s, key, val, 0) < 0)
+		return cc_errf(e, "%s:%d: more than %d MSRs", name, l->no,
+			       FMT_MAX_META);
+	return 0;
+}
+
+/* Place the CPUID line AL in its block, and number its subleaf by order
+ * when the line has no [SL nn] (noting the leaf for the warning). */
+static void number_line(struct aida_state *st, struct aida_line *al)
+{
+	if (st->pending || st->cur < 0 || (al->leaf == 0 && st->any)) {
+		st->cur = st->nblocks++;
+		st->pending = 0;
+		st->any = 0;
+		st->prev_valid = 0;
+	}
+	st->any = 1;
+	if (!al->has_sub) {
+		al->sub = st->prev_valid && st->prev_leaf == al->leaf
+				  ? st->rank + 1
+				  : 0;
+		if (al->sub > 0 && st->cur == st->want &&
+		    (st->ninferred == 0 ||
+		     st->inferred[st->ninferred - 1] != al->leaf) &&
+		    st->ninferred < AIDA_MAX_INFERRED)
+			st->inferred[st->ninferred++] = al->leaf;
+	}
+	st->prev_leaf = al->leaf;
+	st->rank = al->sub;
+	st->prev_valid = 1;
+}
+
+/* The warning for leaves whose subleaves were numbered by order. */
+static void warn_inferred(const struct aida_state *st, struct cc_set *s,
+			  const char *name)
+{
+	char list[AIDA_MAX_INFERRED * 12];
+	size_t k, n = 0;
+
+	if (st->ninferred == 0)
+		return;
+	list[0] = '\0';
+	for (k = 0; k < st->ninferred; k++)
+		n += (size_t)snprintf(list + n, sizeof list - n, "%s0x%x",
+				      k ? ", " : "", st->inferred[k]);
+	cc_set_warn(s,
+		    "%s: no [SL nn] subleaf numbers for leaf %s: "
+		    "their lines were numbered 0, 1, 2 ... in order, "
+		    "which is wrong where AIDA64 skipped subleaves "
+		    "(it may list only some subleaves of leaf 0xd)",
+		    name, list);
+}
+
+/* Read every line of BUF into STAGE (the block asked for) and S (its
+ * MSRs); the number of CPUID lines, or -1 and E. */
+static int read_lines(struct aida_state *st, struct fmt_stage *stage,
+		      struct cc_set *s, const char *buf, size_t len,
+		      const char *name, struct cc_err *e)
+{
+	struct fmt_line l = {NULL, 0, 0};
+	size_t pos = 0;
+	int lines = 0;
+
+	while (fmt_next_line(buf, len, &pos, &l)) {
+		struct aida_line al;
+		struct cc_leaf *c;
+		uint32_t index, hi, lo;
+		int b, rc;
+
+		if (l.n == 0)
+			continue;
+		b = banner(&l);
+		if (b != 0) {
+			st->pending = b > 0;
+			st->cur = -1;
+			continue;
+		}
+		if (parse_msr(&l, &index, &hi, &lo)) {
+			if (take_msr(st, s, &l, index, hi, lo, name, e) < 0)
+				return -1;
+			continue;
+		}
+		rc = parse_cpuid(&l, name, &al, e);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			continue;
+		lines++;
+		number_line(st, &al);
+		if (st->cur != st->want)
+			continue;
+		c = fmt_stage_put(stage, al.leaf, al.sub, al.sub, NULL);
+		if (c == NULL)
+			return cc_errf(e,
+				       "%s:%d: duplicate leaf %08X subleaf %02X "
+				       "in CPU block %d",
+				       name, l.no, al.leaf, al.sub, st->want);
+		memcpy(c->reg, al.reg, sizeof c->reg);
+	}
+	return lines;
+}
 
 static struct cc_set *aida64_read(const char *buf, size_t len,
 				  const char *name,
 				  const struct fmt_opts *opts, struct cc_err *e)
 {
 	struct cc_set *s = cc_set_new(name, CC_KIND_DUMP);
-	struct aida_state st = {0, -1, 0, 0, 0, 0, 0};
-	struct fmt_line l = {NULL, 0, 0};
-	uint32_t inferred[AIDA_MAX_INFERRED];
-	size_t ninferred = 0, pos = 0, bad;
+	struct aida_state st;
 	struct fmt_stage stage;
-	int want = opts && opts->cpu >= 0 ? opts->cpu : 0, lines = 0;
+	size_t bad;
+	int lines;
 
+	memset(&st, 0, sizeof st);
+	st.cur = -1;
+	st.want = opts && opts->cpu >= 0 ? opts->cpu : 0;
 	fmt_stage_init(&stage);
-	while (fmt_next_line(buf, len, &pos, &l)) {
-		struct aida_line al;
-		struct cc_leaf *c;
-		uint32_t index, hi, lo;
-		int b, rc, ctx;
-
-		if (l.n == 0)
-			continue;
-		b = banner(&l);
-		if (b != 0) {
-			st.pending = b > 0;
-			st.cur = -1;
-			continue;
-		}
-		if (parse_msr(&l, &index, &hi, &lo)) {
-			char key[32], val[32];
-
-			ctx = st.pending ? st.nblocks : st.cur;
-			snprintf(key, sizeof key, "msr.0x%x", index);
-			snprintf(val, sizeof val, "0x%08x:0x%08x", hi, lo);
-			if ((ctx == want ||
-			     (ctx < 0 && cc_set_meta(s, key) == NULL)) &&
-			    fmt_meta_set(s, key, val, 0) < 0) {
-				cc_errf(e, "%s:%d: more than %d MSRs", name,
-					l.no, FMT_MAX_META);
-				goto fail;
-			}
-			continue;
-		}
-		rc = parse_cpuid(&l, name, &al, e);
-		if (rc < 0)
-			goto fail;
-		if (rc == 0)
-			continue;
-		lines++;
-		if (st.pending || st.cur < 0 || (al.leaf == 0 && st.any)) {
-			st.cur = st.nblocks++;
-			st.pending = 0;
-			st.any = 0;
-			st.prev_valid = 0;
-		}
-		st.any = 1;
-		if (!al.has_sub) {
-			al.sub = st.prev_valid && st.prev_leaf == al.leaf
-					 ? st.rank + 1
-					 : 0;
-			if (al.sub > 0 && st.cur == want &&
-			    (ninferred == 0 ||
-			     inferred[ninferred - 1] != al.leaf) &&
-			    ninferred < AIDA_MAX_INFERRED)
-				inferred[ninferred++] = al.leaf;
-		}
-		st.prev_leaf = al.leaf;
-		st.rank = al.sub;
-		st.prev_valid = 1;
-		if (st.cur != want)
-			continue;
-		c = fmt_stage_put(&stage, al.leaf, al.sub, al.sub, NULL);
-		if (c == NULL) {
-			cc_errf(e,
-				"%s:%d: duplicate leaf %08X subleaf %02X in "
-				"CPU block %d",
-				name, l.no, al.leaf, al.sub, want);
-			goto fail;
-		}
-		memcpy(c->reg, al.reg, sizeof c->reg);
-	}
+	lines = read_lines(&st, &stage, s, buf, len, name, e);
+	if (lines < 0)
+		goto fail;
 	if (lines == 0) {
 		cc_errf(e, "%s: no \"CPUID xxxxxxxx: EAX-EBX-ECX-EDX\" lines",
 			name);
 		goto fail;
 	}
-	if (want >= st.nblocks) {
+	if (st.want >= st.nblocks) {
 		cc_errf(e, "%s: no CPU block %d in this file: it has %d CPU "
 			   "block%s, numbered 0 to %d",
-			name, want, st.nblocks, st.nblocks == 1 ? "" : "s",
+			name, st.want, st.nblocks, st.nblocks == 1 ? "" : "s",
 			st.nblocks - 1);
 		goto fail;
 	}
-	if (ninferred > 0) {
-		char list[AIDA_MAX_INFERRED * 12];
-		size_t k, n = 0;
-
-		list[0] = '\0';
-		for (k = 0; k < ninferred; k++)
-			n += (size_t)snprintf(list + n, sizeof list - n,
-					      "%s0x%x", k ? ", " : "",
-					      inferred[k]);
-		cc_set_warn(s,
-			    "%s: no [SL nn] subleaf numbers for leaf %s: "
-			    "their lines were numbered 0, 1, 2 ... in order, "
-			    "which is wrong where AIDA64 skipped subleaves "
-			    "(it may list only some subleaves of leaf 0xd)",
-			    name, list);
-	}
+	warn_inferred(&st, s, name);
 	if (fmt_stage_flush(&stage, s, &bad) < 0) {
 		cc_errf(e, "%s: entry %zu: overlapping entries", name, bad);
 		goto fail;

@@ -218,111 +218,119 @@ static void no_such_cpu(const struct blocks *b, const char *name,
 		name, b->want, b->n, b->n == 1 ? "" : "s", lo, hi);
 }
 
+/* One read of a `cpuid -r` file: the blocks, the staged entries of the
+ * CPU asked for, and the subleaf numbering of lines without one. */
+struct reader {
+	struct blocks b;
+	struct fmt_stage st;
+	int *lines; /* line of each staged entry */
+	size_t caplines;
+	uint32_t prev_leaf;
+	int prev_valid, rank;
+};
+
+/* Line L (not blank) of NAME into R; -1 and E. */
+static int read_line(struct reader *r, const struct fmt_line *l,
+		     const char *name, struct cc_err *e)
+{
+	struct leafline ll;
+	struct cc_leaf *c;
+	long num = 0;
+	int h = parse_header(l, &num);
+	size_t prev;
+
+	if (h < 0)
+		return cc_errf(e, "%s:%d: expected a header like \"CPU 0:\", "
+				  "got \"%.*s\"",
+			       name, l->no, (int)l->n, l->p);
+	if (h == 0 && l->p[0] != '0')
+		return cc_errf(e,
+			       "%s:%d: expected a \"CPU N:\" header or a leaf "
+			       "line like \"0x00000007 0x00: eax=0x... "
+			       "ebx=0x... ecx=0x... edx=0x...\", got \"%.*s\"",
+			       name, l->no, l->n > 40 ? 40 : (int)l->n, l->p);
+	if (h > 0 || !r->b.in_block) {
+		/* leaf lines before any header: one CPU, number 0 */
+		if (start_block(&r->b, num) < 0)
+			return cc_errf(e, "%s:%d: CPU %ld appears twice", name,
+				       l->no, num);
+		r->prev_valid = 0;
+		if (h > 0)
+			return 0;
+	}
+	if (parse_leaf_line(l, name, &ll, e) < 0)
+		return -1;
+	if (!ll.has_sub) {
+		r->rank = r->prev_valid && r->prev_leaf == ll.leaf ? r->rank + 1
+								    : 0;
+		ll.sub = (uint32_t)r->rank;
+	}
+	r->prev_leaf = ll.leaf;
+	r->prev_valid = 1;
+	if (!r->b.in_want)
+		return 0;
+	c = fmt_stage_put(&r->st, ll.leaf, ll.sub, ll.sub, &prev);
+	if (c == NULL)
+		return cc_errf(e,
+			       "%s:%d: duplicate leaf 0x%08x subleaf 0x%02x "
+			       "(first on line %d)",
+			       name, l->no, ll.leaf, ll.sub, r->lines[prev]);
+	memcpy(c->reg, ll.reg, sizeof c->reg);
+	if (r->st.n > r->caplines) {
+		r->caplines = r->caplines ? r->caplines * 2 : 128;
+		r->lines = cc_xrealloc(r->lines, r->caplines * sizeof *r->lines);
+	}
+	r->lines[r->st.n - 1] = l->no;
+	return 0;
+}
+
 static struct cc_set *cpuid_r_read(const char *buf, size_t len,
 				   const char *name,
 				   const struct fmt_opts *opts, struct cc_err *e)
 {
 	struct cc_set *s = cc_set_new(name, CC_KIND_DUMP);
-	struct blocks b = {NULL, 0, opts ? opts->cpu : -1, 0, 0, 0, NULL};
-	struct fmt_stage st;
-	int *lines = NULL; /* line of each staged entry */
-	size_t caplines = 0, pos = 0, bad;
+	struct blocks b0 = {NULL, 0, opts ? opts->cpu : -1, 0, 0, 0, NULL};
+	struct reader r;
+	size_t pos = 0, bad;
 	struct fmt_line l = {NULL, 0, 0};
-	uint32_t prev_leaf = 0;
-	int prev_valid = 0, rank = 0;
 
-	fmt_stage_init(&st);
-	while (fmt_next_line(buf, len, &pos, &l)) {
-		struct leafline ll;
-		struct cc_leaf *c;
-		long num = 0;
-		int h;
-		size_t prev;
-
-		if (l.n == 0)
-			continue;
-		h = parse_header(&l, &num);
-		if (h < 0) {
-			cc_errf(e, "%s:%d: expected a header like \"CPU 0:\", "
-				   "got \"%.*s\"",
-				name, l.no, (int)l.n, l.p);
+	memset(&r, 0, sizeof r);
+	r.b = b0;
+	fmt_stage_init(&r.st);
+	while (fmt_next_line(buf, len, &pos, &l))
+		if (l.n != 0 && read_line(&r, &l, name, e) < 0)
 			goto fail;
-		}
-		if (h == 0 && l.p[0] != '0') {
-			cc_errf(e,
-				"%s:%d: expected a \"CPU N:\" header or a leaf "
-				"line like \"0x00000007 0x00: eax=0x... "
-				"ebx=0x... ecx=0x... edx=0x...\", got \"%.*s\"",
-				name, l.no, l.n > 40 ? 40 : (int)l.n, l.p);
-			goto fail;
-		}
-		if (h > 0 || !b.in_block) {
-			/* leaf lines before any header: one CPU, number 0 */
-			if (start_block(&b, num) < 0) {
-				cc_errf(e, "%s:%d: CPU %ld appears twice", name,
-					l.no, num);
-				goto fail;
-			}
-			prev_valid = 0;
-			if (h > 0)
-				continue;
-		}
-		if (parse_leaf_line(&l, name, &ll, e) < 0)
-			goto fail;
-		if (!ll.has_sub) {
-			rank = prev_valid && prev_leaf == ll.leaf ? rank + 1 : 0;
-			ll.sub = (uint32_t)rank;
-		}
-		prev_leaf = ll.leaf;
-		prev_valid = 1;
-		if (!b.in_want)
-			continue;
-		c = fmt_stage_put(&st, ll.leaf, ll.sub, ll.sub, &prev);
-		if (c == NULL) {
-			cc_errf(e,
-				"%s:%d: duplicate leaf 0x%08x subleaf 0x%02x "
-				"(first on line %d)",
-				name, l.no, ll.leaf, ll.sub, lines[prev]);
-			goto fail;
-		}
-		memcpy(c->reg, ll.reg, sizeof c->reg);
-		if (st.n > caplines) {
-			caplines = caplines ? caplines * 2 : 128;
-			lines = cc_xrealloc(lines, caplines * sizeof *lines);
-		}
-		lines[st.n - 1] = l.no;
-	}
-	if (b.n == 0) {
+	if (r.b.n == 0) {
 		cc_errf(e, "%s: no CPUID lines (expected `cpuid -r` output)",
 			name);
 		goto fail;
 	}
-	if (!b.got_want) {
-		no_such_cpu(&b, name, e);
+	if (!r.b.got_want) {
+		no_such_cpu(&r.b, name, e);
 		goto fail;
 	}
-	if (st.n == 0) {
+	if (r.st.n == 0) {
 		cc_errf(e, "%s: CPU %ld has no leaf lines", name,
-			b.want < 0 ? b.nums[0] : b.want);
+			r.b.want < 0 ? r.b.nums[0] : r.b.want);
 		goto fail;
 	}
-	if (fmt_stage_flush(&st, s, &bad) < 0) {
-		cc_errf(e, "%s:%d: overlapping entries", name, lines[bad]);
+	if (fmt_stage_flush(&r.st, s, &bad) < 0) {
+		cc_errf(e, "%s:%d: overlapping entries", name, r.lines[bad]);
 		goto fail;
 	}
-	free(lines);
-	free(b.nums);
-	free(b.seen);
+	free(r.lines);
+	free(r.b.nums);
+	free(r.b.seen);
 	if (cc_set_finish(s, e) < 0) {
 		cc_set_free(s);
 		return NULL;
 	}
 	return s;
 fail:
-	fmt_stage_free(&st);
-	free(lines);
-	free(b.nums);
-	free(b.seen);
+	fmt_stage_free(&r.st);
+	free(r.lines);
+	free(r.b.nums);
+	free(r.b.seen);
 	cc_set_free(s);
 	return NULL;
 }

@@ -114,6 +114,56 @@ struct fc_ctx {
 	struct fmt_stage stage; /* the leaves, in file order */
 };
 
+/* Modifier M (number MI of entry IDX) into L; *NAMED collects the
+ * registers given so far.  -1 and the context's error. */
+static int fc_modifier(struct fc_ctx *c, const cJSON *m, size_t idx,
+		       size_t mi, struct cc_leaf *l, uint8_t *named)
+{
+	const cJSON *reg;
+	uint64_t known, value;
+	char buf[64];
+	const char *why;
+	int r;
+
+	if (!cJSON_IsObject(m))
+		return cc_errf(c->e,
+			       "%s: %scpuid_modifiers[%zu].modifiers"
+			       "[%zu]: expected an object, got %s",
+			       c->name, c->pre, idx, mi, cc_json_type(m));
+	reg = cJSON_GetObjectItemCaseSensitive(m, "register");
+	r = cJSON_IsString(reg) ? cc_reg_parse(reg->valuestring) : -1;
+	if (r < 0)
+		return cc_errf(c->e,
+			       "%s: %scpuid_modifiers[%zu].modifiers"
+			       "[%zu].register: expected \"eax\", "
+			       "\"ebx\", \"ecx\" or \"edx\"",
+			       c->name, c->pre, idx, mi);
+	if ((*named >> r) & 1)
+		return cc_errf(c->e,
+			       "%s: %scpuid_modifiers[%zu].modifiers"
+			       "[%zu]: register %s is given twice",
+			       c->name, c->pre, idx, mi,
+			       cc_reg_name((enum cc_reg)r));
+	why = fc_bitmap(cJSON_GetObjectItemCaseSensitive(m, "bitmap"), 32,
+			&known, &value, buf, sizeof buf);
+	if (why != NULL)
+		return cc_errf(c->e,
+			       "%s: %scpuid_modifiers[%zu].modifiers"
+			       "[%zu].bitmap: expected \"0b\" and 32 "
+			       "digits 0, 1 or x (%s)",
+			       c->name, c->pre, idx, mi, why);
+	if (c->dump && known != UINT32_MAX)
+		return cc_errf(c->e,
+			       "%s: %scpuid_modifiers[%zu].modifiers"
+			       "[%zu].bitmap: a fingerprint gives "
+			       "every bit, got x digits",
+			       c->name, c->pre, idx, mi);
+	*named |= (uint8_t)(1u << r);
+	l->known[r] = (uint32_t)known;
+	l->reg[r] = (uint32_t)value;
+	return 0;
+}
+
 static int fc_leaf(struct fc_ctx *c, const cJSON *o, size_t idx)
 {
 	const cJSON *mods, *m, *j;
@@ -160,48 +210,8 @@ static int fc_leaf(struct fc_ctx *c, const cJSON *o, size_t idx)
 			       c->name, c->pre, idx, cc_json_type(mods));
 	cJSON_ArrayForEach(m, mods)
 	{
-		const cJSON *reg;
-		uint64_t known, value;
-		char buf[64];
-
-		if (!cJSON_IsObject(m))
-			return cc_errf(c->e,
-				       "%s: %scpuid_modifiers[%zu].modifiers"
-				       "[%zu]: expected an object, got %s",
-				       c->name, c->pre, idx, mi,
-				       cc_json_type(m));
-		reg = cJSON_GetObjectItemCaseSensitive(m, "register");
-		r = cJSON_IsString(reg) ? cc_reg_parse(reg->valuestring) : -1;
-		if (r < 0)
-			return cc_errf(c->e,
-				       "%s: %scpuid_modifiers[%zu].modifiers"
-				       "[%zu].register: expected \"eax\", "
-				       "\"ebx\", \"ecx\" or \"edx\"",
-				       c->name, c->pre, idx, mi);
-		if ((named >> r) & 1)
-			return cc_errf(c->e,
-				       "%s: %scpuid_modifiers[%zu].modifiers"
-				       "[%zu]: register %s is given twice",
-				       c->name, c->pre, idx, mi,
-				       cc_reg_name((enum cc_reg)r));
-		why = fc_bitmap(cJSON_GetObjectItemCaseSensitive(m, "bitmap"),
-				32, &known, &value, buf, sizeof buf);
-		if (why != NULL)
-			return cc_errf(c->e,
-				       "%s: %scpuid_modifiers[%zu].modifiers"
-				       "[%zu].bitmap: expected \"0b\" and 32 "
-				       "digits 0, 1 or x (%s)",
-				       c->name, c->pre, idx, mi, why);
-		if (c->dump && known != UINT32_MAX)
-			return cc_errf(c->e,
-				       "%s: %scpuid_modifiers[%zu].modifiers"
-				       "[%zu].bitmap: a fingerprint gives "
-				       "every bit, got x digits",
-				       c->name, c->pre, idx, mi);
-		named |= (uint8_t)(1u << r);
-		l->known[r] = (uint32_t)known;
-		l->reg[r] = (uint32_t)value;
-		mi++;
+		if (fc_modifier(c, m, idx, mi++, l, &named) < 0)
+			return -1;
 	}
 	for (r = 0; r < CC_NREGS; r++) {
 		if ((named >> r) & 1)

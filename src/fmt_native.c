@@ -16,8 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cjson/cJSON.h>
+#include <strings.h>
 
 #include "cc_json.h"
 #include "fmt.h"
@@ -38,144 +37,488 @@ static int native_detect(const char *buf, size_t len)
 	return 0;
 }
 
-static int get_hex(const cJSON *o, const char *key, uint32_t *v,
-		   const char *name, const char *path, struct cc_err *e)
-{
-	const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
-	const char *why;
+/*
+ * The reader checks the whole text first (cc_json_check: the same syntax
+ * errors, at the same place, as cJSON), then reads the checked text in
+ * place: no tree, no allocation per value.  Members are looked up as
+ * cJSON_GetObjectItemCaseSensitive does (the first of a repeated key
+ * counts), and the checks run in the same order as the messages promise.
+ */
 
-	if (j == NULL)
-		return cc_errf(e, "%s: %s.%s: missing", name, path, key);
-	why = fmt_json_hex32(j, v);
+/* Members of a leaf object a reader looks at, in check order. */
+enum leaf_key {
+	K_LEAF, K_SUBLEAF, K_FLAGS, K_EAX, K_EBX, K_ECX, K_EDX, K_MASK,
+	K_ABSENT, K_JOINED, K_N
+};
+
+static const struct {
+	const char *name;
+	size_t len;
+} leaf_keys[K_N] = {
+	{"leaf", 4}, {"subleaf", 7}, {"flags", 5}, {"eax", 3}, {"ebx", 3},
+	{"ecx", 3},  {"edx", 3},     {"mask", 4},  {"absent", 6},
+	{"joined", 6},
+};
+
+/* The leaf_key the key string at KEY names, or -1. */
+static int leaf_key_of(const char *key)
+{
+	const char *raw = key + 1;
+	int esc, k;
+
+	if (raw[0] == 'e' && raw[2] == 'x' && raw[3] == '"' && raw[1] >= 'a' &&
+	    raw[1] <= 'd')
+		return K_EAX + (raw[1] - 'a');
+	for (k = 0; k < K_N; k++) {
+		const char *n = leaf_keys[k].name;
+		size_t i = 0;
+
+		while (n[i] != '\0' && raw[i] == n[i]) /* stops at a NUL */
+			i++;
+		if (n[i] == '\0' && raw[i] == '"')
+			return k;
+	}
+	cc_json_str_raw(key, &raw, &esc);
+	if (!esc)
+		return -1;
+	for (k = 0; k < K_N; k++)
+		if (cc_json_str_is(key, leaf_keys[k].name))
+			return k;
+	return -1;
+}
+
+/* Where a leaf's member is, for messages: "NAME: leaves[IDX]SUB.KEY". */
+struct where {
+	const char *name;
+	size_t idx;
+	const char *sub; /* "" or ".mask" */
+};
+
+/* Hex digit values plus one, 0 for other bytes (see hex_fast). */
+static const unsigned char hexval1[256] = {
+	['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,
+	['5'] = 6,  ['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+	['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14,
+	['E'] = 15, ['F'] = 16,
+};
+
+/* The writer's "0x%08x" at V into *X: 1, else 0. */
+static int hex_fast(const char *v, uint32_t *x)
+{
+	uint32_t r = 0;
+	int i;
+
+	if (v[1] != '0' || v[2] != 'x')
+		return 0;
+	for (i = 3; i < 11; i++) {
+		unsigned d = hexval1[(unsigned char)v[i]];
+
+		if (d == 0)
+			return 0;
+		r = r << 4 | (d - 1);
+	}
+	if (v[11] != '"')
+		return 0;
+	*x = r;
+	return 1;
+}
+
+/* The string at V (NULL: missing) as a 32-bit hex number, as
+ * fmt_json_hex32: NULL, or what is wrong with it. */
+static const char *hex_at(const char *v, uint32_t *x)
+{
+	const char *raw, *why = NULL;
+	int esc;
+	size_t n;
+	char *d;
+
+	if (v == NULL)
+		return "missing";
+	if (*v != '"')
+		return "wrong JSON type";
+	if (hex_fast(v, x))
+		return NULL;
+	n = cc_json_str_raw(v, &raw, &esc);
+	if (!esc)
+		return fmt_parse_hex32(raw, n, x) == 0 ? NULL
+						       : fmt_hex_problem(raw, n);
+	d = cc_json_str_dup(v);
+	n = strlen(d);
+	if (fmt_parse_hex32(d, n, x) < 0)
+		why = fmt_hex_problem(d, n);
+	free(d);
+	return why;
+}
+
+static int get_hex(const char *v, const char *key, uint32_t *x,
+		   const struct where *w, struct cc_err *e)
+{
+	const char *why = hex_at(v, x);
+
+	if (v == NULL)
+		return cc_errf(e, "%s: leaves[%zu]%s.%s: missing", w->name,
+			       w->idx, w->sub, key);
 	if (why != NULL)
 		return cc_errf(e,
-			       "%s: %s.%s: expected a 32-bit hex string like "
-			       "\"0x0000001f\" (%s)",
-			       name, path, key, why);
+			       "%s: leaves[%zu]%s.%s: expected a 32-bit hex "
+			       "string like \"0x0000001f\" (%s)",
+			       w->name, w->idx, w->sub, key, why);
 	return 0;
 }
 
-static int reg_list(const cJSON *o, const char *key, uint8_t *bits,
-		    const char *name, const char *path, struct cc_err *e)
+/* Is the value at V (may be NULL) a number? */
+static int is_number(const char *v)
 {
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key), *it;
+	return v != NULL && (*v == '-' || (*v >= '0' && *v <= '9'));
+}
+
+/* The number at V (NULL: missing) as cc_json_u32 reads it. */
+static const char *u32_at(const char *v, uint32_t *x)
+{
+	if (v == NULL)
+		return "missing";
+	if (!is_number(v))
+		return "wrong JSON type";
+	return cc_json_num_u32(cc_json_number(v), x);
+}
+
+/* The register name in the string at V, as cc_reg_parse; -1 if none. */
+static int reg_at(const char *v)
+{
+	const char *raw;
+	int esc, r;
+	size_t n;
+	char *d;
+
+	if (*v != '"')
+		return -1;
+	n = cc_json_str_raw(v, &raw, &esc);
+	if (!esc) {
+		if (n != 3)
+			return -1;
+		for (r = 0; r < CC_NREGS; r++)
+			if (strncasecmp(raw, cc_reg_name((enum cc_reg)r), 3) == 0)
+				return r;
+		return -1;
+	}
+	d = cc_json_str_dup(v);
+	r = cc_reg_parse(d);
+	free(d);
+	return r;
+}
+
+static int reg_list(const char *a, const char *key, uint8_t *bits,
+		    const struct where *w, struct cc_err *e)
+{
+	struct cc_jwalk it;
+	const char *v;
 
 	*bits = 0;
 	if (a == NULL)
 		return 0;
-	if (!cJSON_IsArray(a))
-		return cc_errf(e, "%s: %s.%s: expected a list of registers",
-			       name, path, key);
-	cJSON_ArrayForEach(it, a)
-	{
-		int r = cJSON_IsString(it) ? cc_reg_parse(it->valuestring) : -1;
+	if (*a != '[')
+		return cc_errf(e, "%s: leaves[%zu].%s: expected a list of "
+			       "registers", w->name, w->idx, key);
+	cc_json_walk(&it, a);
+	while (cc_json_element(&it, &v)) {
+		int r = reg_at(v);
 
 		if (r < 0)
 			return cc_errf(e,
-				       "%s: %s.%s: expected \"eax\", \"ebx\", "
-				       "\"ecx\" or \"edx\"",
-				       name, path, key);
+				       "%s: leaves[%zu].%s: expected \"eax\", "
+				       "\"ebx\", \"ecx\" or \"edx\"",
+				       w->name, w->idx, key);
 		*bits |= (uint8_t)(1u << r);
 	}
 	return 0;
 }
 
-static int read_leaf(struct cc_set *s, struct fmt_stage *st,
-		     const cJSON *o, size_t idx, const char *name,
+/* Subleaf member SUB into *FIRST..*LAST: an integer or [first, last]. */
+static int get_subleaf(const char *sub, const struct cc_set *s,
+		       uint32_t *first, uint32_t *last, const struct where *w,
+		       struct cc_err *e)
+{
+	struct cc_jwalk it;
+	const char *v[3], *why = NULL;
+	int n = 0;
+
+	if (sub == NULL)
+		return cc_errf(e, "%s: leaves[%zu].subleaf: missing", w->name,
+			       w->idx);
+	if (*sub == '[') {
+		cc_json_walk(&it, sub);
+		while (n < 3 && cc_json_element(&it, &v[n]))
+			n++;
+		if (n == 2 && u32_at(v[0], first) == NULL &&
+		    u32_at(v[1], last) == NULL && *first <= *last)
+			goto range;
+	} else if ((why = u32_at(sub, first)) == NULL) {
+		*last = *first;
+		goto range;
+	}
+	return cc_errf(e,
+		       "%s: leaves[%zu].subleaf: expected an integer or "
+		       "[first, last] (%s)",
+		       w->name, w->idx, *sub == '[' ? "bad range" : why);
+range:
+	if (s->kind == CC_KIND_DUMP && *first != *last)
+		return cc_errf(e,
+			       "%s: leaves[%zu].subleaf: a dump cannot hold a "
+			       "subleaf range",
+			       w->name, w->idx);
+	return 0;
+}
+
+/* The mask object M of leaf L (profiles): the bits left to the host. */
+static int read_mask(const char *m, const struct cc_set *s,
+		     struct cc_leaf *l, const struct where *lw,
 		     struct cc_err *e)
 {
-	char path[64];
-	uint32_t leaf, first, last, flags = 0;
-	const cJSON *sub, *mask, *fl;
-	struct cc_leaf *l;
-	uint32_t regs[4];
-	uint8_t absent, joined;
-	const char *why;
+	struct where w = {lw->name, lw->idx, ".mask"};
+	const char *v[CC_NREGS] = {NULL}, *key, *val;
+	struct cc_jwalk it;
 	int r;
 
-	snprintf(path, sizeof path, "leaves[%zu]", idx);
-	if (!cJSON_IsObject(o))
-		return cc_errf(e, "%s: %s: expected an object", name, path);
-	if (get_hex(o, "leaf", &leaf, name, path, e) < 0)
-		return -1;
-	sub = cJSON_GetObjectItemCaseSensitive(o, "subleaf");
-	if (sub == NULL)
-		return cc_errf(e, "%s: %s.subleaf: missing", name, path);
-	if (cJSON_IsArray(sub) && cJSON_GetArraySize(sub) == 2 &&
-	    cc_json_u32(cJSON_GetArrayItem(sub, 0), &first) == NULL &&
-	    cc_json_u32(cJSON_GetArrayItem(sub, 1), &last) == NULL &&
-	    first <= last) {
-		/* range */
-	} else if ((why = cc_json_u32(sub, &first)) == NULL) {
-		last = first;
-	} else {
+	if (s->kind != CC_KIND_PROFILE || *m != '{')
 		return cc_errf(e,
-			       "%s: %s.subleaf: expected an integer or "
-			       "[first, last] (%s)",
-			       name, path, cJSON_IsArray(sub) ? "bad range" : why);
+			       "%s: leaves[%zu].mask: only a profile's leaves "
+			       "have a mask object",
+			       w.name, w.idx);
+	cc_json_walk(&it, m);
+	while (cc_json_member(&it, &key, &val)) {
+		int k = leaf_key_of(key);
+
+		if (k >= K_EAX && k <= K_EDX && v[k - K_EAX] == NULL)
+			v[k - K_EAX] = val;
 	}
-	if (s->kind == CC_KIND_DUMP && first != last)
-		return cc_errf(e,
-			       "%s: %s.subleaf: a dump cannot hold a subleaf "
-			       "range",
-			       name, path);
-	fl = cJSON_GetObjectItemCaseSensitive(o, "flags");
-	if (fl != NULL && cc_json_u32(fl, &flags) != NULL)
-		return cc_errf(e, "%s: %s.flags: expected a non-negative "
-			       "integer", name, path);
-	for (r = 0; r < CC_NREGS; r++)
-		if (get_hex(o, cc_reg_name((enum cc_reg)r), &regs[r], name,
-			    path, e) < 0)
+	for (r = 0; r < CC_NREGS; r++) {
+		uint32_t x;
+
+		if (v[r] == NULL)
+			continue;
+		if (get_hex(v[r], cc_reg_name((enum cc_reg)r), &x, &w, e) < 0)
 			return -1;
-	if (reg_list(o, "absent", &absent, name, path, e) < 0 ||
-	    reg_list(o, "joined", &joined, name, path, e) < 0)
+		l->known[r] = ~x;
+	}
+	return 0;
+}
+
+/* The registers of L against its absent list and known bits. */
+static int check_regs(const struct cc_set *s, struct cc_leaf *l,
+		      const struct where *w, struct cc_err *e)
+{
+	int r;
+
+	for (r = 0; r < CC_NREGS; r++) {
+		if ((l->absent >> r & 1) && l->reg[r] != 0)
+			return cc_errf(e,
+				       "%s: leaves[%zu].%s: a register listed "
+				       "in \"absent\" must be \"0x00000000\"",
+				       w->name, w->idx,
+				       cc_reg_name((enum cc_reg)r));
+		if (l->reg[r] & ~l->known[r])
+			return cc_errf(e,
+				       "%s: leaves[%zu].%s: value sets bits "
+				       "that the mask leaves to the host",
+				       w->name, w->idx,
+				       cc_reg_name((enum cc_reg)r));
+		if (s->uncovered == CC_UNCOVERED_HOST && (l->absent >> r & 1))
+			l->known[r] = 0;
+	}
+	return 0;
+}
+
+/* The leaf object O (leaves[W->idx]) into ST; *END past it. */
+static int read_leaf(struct cc_set *s, struct fmt_stage *st, const char *o,
+		     const char **end, const struct where *w,
+		     struct cc_err *e)
+{
+	const char *v[K_N] = {NULL}, *key, *val;
+	struct cc_jwalk it;
+	uint32_t leaf, first, last, flags = 0, regs[CC_NREGS];
+	uint8_t absent, joined;
+	struct cc_leaf *l;
+	int r;
+
+	if (*o != '{')
+		return cc_errf(e, "%s: leaves[%zu]: expected an object",
+			       w->name, w->idx);
+	cc_json_walk(&it, o);
+	while (cc_json_member(&it, &key, &val)) {
+		int k = leaf_key_of(key);
+
+		if (k >= 0 && v[k] == NULL)
+			v[k] = val;
+	}
+	*end = it.p;
+	if (get_hex(v[K_LEAF], "leaf", &leaf, w, e) < 0 ||
+	    get_subleaf(v[K_SUBLEAF], s, &first, &last, w, e) < 0)
+		return -1;
+	if (v[K_FLAGS] != NULL && u32_at(v[K_FLAGS], &flags) != NULL)
+		return cc_errf(e, "%s: leaves[%zu].flags: expected a "
+			       "non-negative integer", w->name, w->idx);
+	for (r = 0; r < CC_NREGS; r++)
+		if (get_hex(v[K_EAX + r], cc_reg_name((enum cc_reg)r), &regs[r],
+			    w, e) < 0)
+			return -1;
+	if (reg_list(v[K_ABSENT], "absent", &absent, w, e) < 0 ||
+	    reg_list(v[K_JOINED], "joined", &joined, w, e) < 0)
 		return -1;
 	l = fmt_stage_put(st, leaf, first, last, NULL);
 	if (l == NULL)
 		return cc_errf(e,
-			       "%s: %s: leaf 0x%08x subleaf %u appears twice "
-			       "(or overlaps an earlier range)",
-			       name, path, leaf, first);
+			       "%s: leaves[%zu]: leaf 0x%08x subleaf %u appears "
+			       "twice (or overlaps an earlier range)",
+			       w->name, w->idx, leaf, first);
 	memcpy(l->reg, regs, sizeof regs);
 	l->flags = flags;
 	l->absent = absent;
 	l->joined = joined;
-	mask = cJSON_GetObjectItemCaseSensitive(o, "mask");
-	if (mask != NULL) {
-		char mpath[80];
+	if (v[K_MASK] != NULL && read_mask(v[K_MASK], s, l, w, e) < 0)
+		return -1;
+	return check_regs(s, l, w, e);
+}
 
-		if (s->kind != CC_KIND_PROFILE || !cJSON_IsObject(mask))
-			return cc_errf(e,
-				       "%s: %s.mask: only a profile's leaves "
-				       "have a mask object",
-				       name, path);
-		snprintf(mpath, sizeof mpath, "%s.mask", path);
-		for (r = 0; r < CC_NREGS; r++) {
-			uint32_t m;
+/* The top-level members a reader looks at (the first of each). */
+struct top {
+	const char *version, *kind, *name, *uncovered, *meta, *leaves;
+};
 
-			if (cJSON_GetObjectItemCaseSensitive(
-				    mask, cc_reg_name((enum cc_reg)r)) == NULL)
-				continue;
-			if (get_hex(mask, cc_reg_name((enum cc_reg)r), &m,
-				    name, mpath, e) < 0)
-				return -1;
-			l->known[r] = ~m;
+static void find_top(const char *root, const struct cc_jtop *ends,
+		     struct top *t)
+{
+	static const char *const keys[] = {"version", "kind", "name",
+					   "uncovered", "meta", "leaves"};
+	const char **slot[] = {&t->version, &t->kind, &t->name,
+			       &t->uncovered, &t->meta, &t->leaves};
+	const char *key, *val;
+	struct cc_jwalk it;
+	size_t i, m;
+
+	memset(t, 0, sizeof *t);
+	cc_json_walk(&it, root);
+	for (m = 0; cc_json_member(&it, &key, &val); m++) {
+		for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+			if (*slot[i] == NULL && cc_json_str_is(key, keys[i])) {
+				*slot[i] = val;
+				break;
+			}
+		cc_json_walked_top(&it, ends, m);
+	}
+}
+
+/* The header of T: version and kind into *KIND; -1 and E. */
+static int read_header(const struct top *t, const char *name,
+		       enum cc_kind *kind, struct cc_err *e)
+{
+	if (!is_number(t->version) ||
+	    cc_json_number(t->version) != NATIVE_VERSION)
+		return cc_errf(e, "%s: version: expected %d", name,
+			       NATIVE_VERSION);
+	if (t->kind != NULL && *t->kind == '"' &&
+	    cc_json_str_is(t->kind, "dump"))
+		*kind = CC_KIND_DUMP;
+	else if (t->kind != NULL && *t->kind == '"' &&
+		 cc_json_str_is(t->kind, "profile"))
+		*kind = CC_KIND_PROFILE;
+	else
+		return cc_errf(e, "%s: kind: expected \"dump\" or \"profile\"",
+			       name);
+	if (t->name != NULL && *t->name != '"')
+		return cc_errf(e, "%s: name: expected a string", name);
+	return 0;
+}
+
+/* "uncovered" of T into S; -1 and E. */
+static int read_uncovered(const struct top *t, struct cc_set *s,
+			  const char *name, struct cc_err *e)
+{
+	const char *j = t->uncovered;
+
+	if (j == NULL)
+		return 0;
+	if (*j == '"' && cc_json_str_is(j, "zero"))
+		s->uncovered = CC_UNCOVERED_ZERO;
+	else if (*j == '"' && cc_json_str_is(j, "host"))
+		s->uncovered = CC_UNCOVERED_HOST;
+	else
+		return cc_errf(e, "%s: uncovered: expected \"zero\" or "
+			       "\"host\"", name);
+	return 0;
+}
+
+/* One "meta" member KEY: VAL into S; -1 and E. */
+static int read_meta_one(struct cc_set *s, const char *key, const char *val,
+			 const char *name, struct cc_err *e)
+{
+	char num[32], *k = cc_json_str_dup(key), *v = NULL;
+	uint32_t x;
+	int rc;
+
+	if (*val == '"') {
+		v = cc_json_str_dup(val);
+		rc = fmt_meta_set(s, k, v, 0);
+	} else if (u32_at(val, &x) == NULL) {
+		snprintf(num, sizeof num, "%u", x);
+		rc = fmt_meta_set(s, k, num, 1);
+	} else {
+		cc_errf(e, "%s: meta.%s: expected a string or a non-negative "
+			   "integer", name, k);
+		free(k);
+		return -1;
+	}
+	if (rc < 0)
+		cc_errf(e, "%s: meta.%s: more than %d entries", name, k,
+			FMT_MAX_META);
+	free(k);
+	free(v);
+	return rc;
+}
+
+/* "meta" of T into S; -1 and E. */
+static int read_meta(const struct top *t, struct cc_set *s, const char *name,
+		     struct cc_err *e)
+{
+	const char *key, *val;
+	struct cc_jwalk it;
+
+	if (t->meta == NULL)
+		return 0;
+	if (*t->meta != '{')
+		return cc_errf(e, "%s: meta: expected an object", name);
+	cc_json_walk(&it, t->meta);
+	while (cc_json_member(&it, &key, &val))
+		if (read_meta_one(s, key, val, name, e) < 0)
+			return -1;
+	return 0;
+}
+
+/* The leaves of T into S through the staging; -1 and E. */
+static int read_leaves(const struct top *t, struct cc_set *s,
+		       const char *name, struct cc_err *e)
+{
+	struct fmt_stage st;
+	struct where w = {name, 0, ""};
+	struct cc_jwalk it;
+	const char *v, *end = NULL;
+	size_t bad;
+
+	if (t->leaves == NULL || *t->leaves != '[')
+		return cc_errf(e, "%s: leaves: expected a list of leaves", name);
+	fmt_stage_init(&st);
+	cc_json_walk(&it, t->leaves);
+	for (; cc_json_element(&it, &v); w.idx++) {
+		if (read_leaf(s, &st, v, &end, &w, e) < 0) {
+			fmt_stage_free(&st);
+			return -1;
 		}
+		cc_json_walked(&it, end);
 	}
-	for (r = 0; r < CC_NREGS; r++) {
-		if ((absent >> r & 1) && l->reg[r] != 0)
-			return cc_errf(e,
-				       "%s: %s.%s: a register listed in "
-				       "\"absent\" must be \"0x00000000\"",
-				       name, path, cc_reg_name((enum cc_reg)r));
-		if (l->reg[r] & ~l->known[r])
-			return cc_errf(e,
-				       "%s: %s.%s: value sets bits that the "
-				       "mask leaves to the host",
-				       name, path, cc_reg_name((enum cc_reg)r));
-		if (s->uncovered == CC_UNCOVERED_HOST && (absent >> r & 1))
-			l->known[r] = 0;
-	}
+	if (fmt_stage_flush(&st, s, &bad) < 0)
+		return cc_errf(e, "%s: leaves[%zu]: subleaf range overlaps "
+			       "another entry of its leaf",
+			       name, bad);
 	return 0;
 }
 
@@ -183,116 +526,35 @@ static struct cc_set *native_read(const char *buf, size_t len,
 				  const char *name, const struct fmt_opts *opts,
 				  struct cc_err *e)
 {
-	cJSON *root = cc_json_parse(buf, len, name, e);
-	const cJSON *j, *it, *jname;
+	const char *root;
 	struct cc_set *s = NULL;
-	struct fmt_stage st;
-	enum cc_kind kind;
-	size_t idx = 0, bad;
+	enum cc_kind kind = CC_KIND_DUMP;
+	struct cc_jtop ends;
+	struct top t;
 
 	(void)opts;
-	if (root == NULL)
+	if (cc_json_check(buf, len, name, &ends, e) < 0)
 		return NULL;
-	fmt_stage_init(&st);
-	if (!cJSON_IsObject(root)) {
-		cc_errf(e, "%s: expected a JSON object at the top", name);
-		goto fail;
-	}
-	j = cJSON_GetObjectItemCaseSensitive(root, "version");
-	if (!cJSON_IsNumber(j) || j->valuedouble != NATIVE_VERSION) {
-		cc_errf(e, "%s: version: expected %d", name, NATIVE_VERSION);
-		goto fail;
-	}
-	j = cJSON_GetObjectItemCaseSensitive(root, "kind");
-	if (cJSON_IsString(j) && strcmp(j->valuestring, "dump") == 0)
-		kind = CC_KIND_DUMP;
-	else if (cJSON_IsString(j) && strcmp(j->valuestring, "profile") == 0)
-		kind = CC_KIND_PROFILE;
-	else {
-		cc_errf(e, "%s: kind: expected \"dump\" or \"profile\"", name);
-		goto fail;
-	}
-	jname = cJSON_GetObjectItemCaseSensitive(root, "name");
-	if (jname != NULL && !cJSON_IsString(jname)) {
-		cc_errf(e, "%s: name: expected a string", name);
-		goto fail;
-	}
+	root = cc_json_root(buf, len);
+	if (*root != '{')
+		return cc_errf(e, "%s: expected a JSON object at the top", name),
+		       NULL;
+	find_top(root, &ends, &t);
+	if (read_header(&t, name, &kind, e) < 0)
+		return NULL;
 	/* named after the file until loaded, so that messages name it */
 	s = cc_set_new(name, kind);
-	j = cJSON_GetObjectItemCaseSensitive(root, "uncovered");
-	if (j != NULL) {
-		if (cJSON_IsString(j) && strcmp(j->valuestring, "zero") == 0)
-			s->uncovered = CC_UNCOVERED_ZERO;
-		else if (cJSON_IsString(j) &&
-			 strcmp(j->valuestring, "host") == 0)
-			s->uncovered = CC_UNCOVERED_HOST;
-		else {
-			cc_errf(e, "%s: uncovered: expected \"zero\" or "
-				"\"host\"", name);
-			goto fail;
-		}
+	if (read_uncovered(&t, s, name, e) < 0 ||
+	    read_meta(&t, s, name, e) < 0 || read_leaves(&t, s, name, e) < 0 ||
+	    cc_set_finish(s, e) < 0) {
+		cc_set_free(s);
+		return NULL;
 	}
-	j = cJSON_GetObjectItemCaseSensitive(root, "meta");
-	if (j != NULL) {
-		if (!cJSON_IsObject(j)) {
-			cc_errf(e, "%s: meta: expected an object", name);
-			goto fail;
-		}
-		cJSON_ArrayForEach(it, j)
-		{
-			char num[32];
-			uint32_t v;
-			int rc;
-
-			if (cJSON_IsString(it)) {
-				rc = fmt_meta_set(s, it->string,
-						  it->valuestring, 0);
-			} else if (cc_json_u32(it, &v) == NULL) {
-				snprintf(num, sizeof num, "%u", v);
-				rc = fmt_meta_set(s, it->string, num, 1);
-			} else {
-				cc_errf(e,
-					"%s: meta.%s: expected a string or a "
-					"non-negative integer",
-					name, it->string);
-				goto fail;
-			}
-			if (rc < 0) {
-				cc_errf(e, "%s: meta.%s: more than %d entries",
-					name, it->string, FMT_MAX_META);
-				goto fail;
-			}
-		}
-	}
-	j = cJSON_GetObjectItemCaseSensitive(root, "leaves");
-	if (!cJSON_IsArray(j)) {
-		cc_errf(e, "%s: leaves: expected a list of leaves", name);
-		goto fail;
-	}
-	cJSON_ArrayForEach(it, j)
-	{
-		if (read_leaf(s, &st, it, idx++, name, e) < 0)
-			goto fail;
-	}
-	if (fmt_stage_flush(&st, s, &bad) < 0) {
-		cc_errf(e, "%s: leaves[%zu]: subleaf range overlaps another "
-			   "entry of its leaf",
-			name, bad);
-		goto fail;
-	}
-	if (cc_set_finish(s, e) < 0)
-		goto fail;
-	if (jname != NULL) {
+	if (t.name != NULL) {
 		free(s->name);
-		s->name = cc_xstrdup(jname->valuestring);
+		s->name = cc_json_str_dup(t.name);
 	}
-	cJSON_Delete(root);
 	return s;
-fail:
-	fmt_stage_free(&st);
-	cc_set_free(s);
-	cJSON_Delete(root);
-	return NULL;
 }
 
 static void put_reg_list(struct cc_buf *b, const char *key, uint8_t bits)
