@@ -1,5 +1,6 @@
 /*
- * Report renderers: see report.h.
+ * Report renderers: see report.h.  Each reads the report alone: the
+ * findings, the counts and the two sides' descriptions.
  */
 #include "config.h"
 
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guest.h"
 #include "report.h"
 
 #define C_RED "\033[31m"
@@ -19,28 +21,6 @@
 static const char *col(const struct report_opts *o, const char *c)
 {
 	return o->color ? c : "";
-}
-
-void report_json_string(struct cc_buf *b, const char *s)
-{
-	if (s == NULL) {
-		cc_buf_puts(b, "null");
-		return;
-	}
-	cc_buf_puts(b, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			cc_buf_printf(b, "\\%c", c);
-		else if (c == '\n')
-			cc_buf_puts(b, "\\n");
-		else if (c < 0x20)
-			cc_buf_printf(b, "\\u%04x", c);
-		else
-			cc_buf_add(b, (const char *)&c, 1);
-	}
-	cc_buf_puts(b, "\"");
 }
 
 void report_xml_string(struct cc_buf *b, const char *s)
@@ -57,20 +37,6 @@ void report_xml_string(struct cc_buf *b, const char *s)
 				cc_buf_add(b, s, 1);
 		}
 	}
-}
-
-void report_set_label(const struct cc_set *s, char *out, size_t n)
-{
-	char brand[64];
-	const char *m = cc_set_meta(s, "comment");
-
-	cc_set_brand(s, brand);
-	if (brand[0])
-		snprintf(out, n, "%s", brand);
-	else if (m != NULL)
-		snprintf(out, n, "%s", m);
-	else
-		snprintf(out, n, "%s", s->name);
 }
 
 void report_value(const struct cc_finding *f, int target, char *out, size_t n)
@@ -158,8 +124,33 @@ static void wrapped(struct cc_buf *b, const char *text)
 	cc_buf_puts(b, "\n");
 }
 
+/* The hint a report prints for F: only the guest view prints hints; a
+ * feature the CPU has but KVM does not offer gets the KVM hint. */
+static const char *finding_hint(const struct cc_report *r,
+				const struct cc_finding *f)
+{
+	if (r->view != CC_VIEW_GUEST)
+		return NULL;
+	if (f->kvm_hides && r->kvm_hides_hint != NULL)
+		return r->kvm_hides_hint;
+	return f->hint;
+}
+
+/* The report of F when F is the one finding of a vendor mismatch (guest
+ * view), else NULL. */
+static const struct cc_report *vendor_of(const struct cc_report *r,
+					 const struct cc_finding *f)
+{
+	return r->view == CC_VIEW_GUEST && r->vendor_mismatch &&
+		       !r->symmetric && !f->folded && f->leaf == 0 &&
+		       f->reg != CC_EAX
+		       ? r
+		       : NULL;
+}
+
 static void text_finding(struct cc_buf *b, const struct cc_finding *f,
-			 const struct report_opts *o, int symmetric)
+			 const struct report_opts *o, int symmetric,
+			 const char *hint, const struct cc_report *vendor)
 {
 	char name[40], pos[48], sv[32], dv[32];
 	const char *c = f->severity == CC_SEV_INCOMPATIBLE ? C_RED
@@ -173,6 +164,13 @@ static void text_finding(struct cc_buf *b, const struct cc_finding *f,
 	report_value(f, 0, sv, sizeof sv);
 	report_value(f, 1, dv, sizeof dv);
 	nm = fname(f, o, name, sizeof name);
+	if (vendor != NULL) {
+		/* the one finding of a vendor mismatch, as people say it */
+		nm = "vendor";
+		snprintf(pos, sizeof pos, "CPUID.(0,0).EBX,EDX,ECX");
+		snprintf(sv, sizeof sv, "%s", vendor->source.vendor_id);
+		snprintf(dv, sizeof dv, "%s", vendor->target.vendor_id);
+	}
 	width = 2 + (strlen(nm) > 20 ? strlen(nm) : 20) + 1 +
 		(strlen(pos) > 26 ? strlen(pos) : 26) + 1 + strlen(sv) + 4 +
 		strlen(dv);
@@ -188,7 +186,10 @@ static void text_finding(struct cc_buf *b, const struct cc_finding *f,
 	cc_buf_puts(b, "\n");
 	if (o->color)
 		cc_buf_puts(b, C_DIM);
-	if (f->field != NULL && f->kvm_hides) {
+	if (vendor != NULL) {
+		wrapped(b, "The CPU vendor: a guest cannot move between CPU "
+			   "vendors");
+	} else if (f->field != NULL && f->kvm_hides) {
 		struct cc_buf t;
 
 		cc_buf_init(&t);
@@ -207,37 +208,130 @@ static void text_finding(struct cc_buf *b, const struct cc_finding *f,
 		wrapped(b, t.data);
 		cc_buf_free(&t);
 	}
+	if (hint != NULL) {
+		struct cc_buf t;
+
+		cc_buf_init(&t);
+		cc_buf_printf(&t, "hint: %s", hint);
+		wrapped(b, t.data);
+		cc_buf_free(&t);
+	}
 	if (o->color)
 		cc_buf_puts(b, C_OFF);
 }
 
-/* "  source: LABEL (NAME)" within 80 columns: NAME moves to its own line
- * when long, and keeps only its tail when longer than a line. */
-static void side_line(struct cc_buf *b, const char *role, const char *label,
-		      const char *name)
+/* "  source: TITLE (ORIGIN)" within 80 columns: ORIGIN (the file or spec
+ * the side came from) moves to its own line when long, and keeps only its
+ * tail when longer than a line; it is left out when it is the title. */
+static void side_line(struct cc_buf *b, const char *role,
+		      const struct cc_report_side *side)
 {
-	size_t n = strlen(name);
+	const char *title = cc_report_side_title(side);
+	const char *origin = side->origin;
+	size_t n = strlen(origin);
 
-	cc_buf_printf(b, "  %s: %s", role, label);
-	if (strcmp(label, name) != 0) {
-		if (4 + strlen(role) + strlen(label) + n + 3 <= 80)
-			cc_buf_printf(b, " (%s)", name);
+	cc_buf_printf(b, "  %s: %s", role, title);
+	if (strcmp(title, origin) != 0) {
+		if (4 + strlen(role) + strlen(title) + n + 3 <= 80)
+			cc_buf_printf(b, " (%s)", origin);
 		else if (n <= 70)
-			cc_buf_printf(b, "\n          %s", name);
+			cc_buf_printf(b, "\n          %s", origin);
 		else
-			cc_buf_printf(b, "\n          ...%s", name + n - 67);
+			cc_buf_printf(b, "\n          ...%s", origin + n - 67);
 	}
 	cc_buf_puts(b, "\n");
+}
+
+/* What losing findings of consequence C costs, for people (N of them). */
+static const char *conseq_label(int c, size_t n)
+{
+	static const char *const one[] = {
+		"instruction-set feature", "state component", "mitigation",
+		"capacity limit", "identity field", "other field"};
+	static const char *const many[] = {
+		"instruction-set features", "state components", "mitigations",
+		"capacity limits", "identity fields", "other fields"};
+
+	return c < 0 || c >= CC_NCONSEQ ? "" : n == 1 ? one[c] : many[c];
+}
+
+/* Does F block (or, in a diff, count as a blocking difference)? */
+static int blocking(const struct cc_finding *f)
+{
+	return f->status == CC_STATUS_DIFFERENT && !f->unseen && !f->waived &&
+	       !f->folded && f->severity == CC_SEV_INCOMPATIBLE;
+}
+
+/* Append TEXT wrapped at 80 columns, continuation lines indented by 4. */
+static void wrap4(struct cc_buf *b, const char *text)
+{
+	size_t colm = 0;
+	const char *p = text;
+
+	while (*p) {
+		size_t w = strcspn(p, " ");
+
+		if (colm > 4 && colm + 1 + w > 80) {
+			cc_buf_puts(b, "\n    ");
+			colm = 4;
+		} else if (colm > 0) {
+			cc_buf_puts(b, " ");
+			colm++;
+		}
+		cc_buf_add(b, p, w);
+		colm += w;
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+	cc_buf_puts(b, "\n");
+}
+
+/* The line after the verdict, in the guest view: what blocks, summed up
+ * by consequence ("blocks: 2 instruction-set features (avx512_vnni, ...),
+ * 4 mitigations (md_clear, ...)"); the blocking findings come first, in
+ * consequence order. */
+static void blocks_line(struct cc_buf *b, const struct cc_report *r,
+			const struct report_opts *o)
+{
+	struct cc_buf t;
+	size_t i = 0, k, folded = 0;
+	char name[40];
+
+	cc_buf_init(&t);
+	cc_buf_puts(&t, r->symmetric ? "differs:" : "blocks:");
+	for (k = 0; k < r->n; k++)
+		folded += r->findings[k].folded && !r->findings[k].waived;
+	if (r->vendor_mismatch && !r->symmetric)
+		cc_buf_printf(&t, " the vendor (%s -> %s), with %zu further "
+				  "difference%s folded under it",
+			      r->source.vendor_id, r->target.vendor_id, folded,
+			      folded == 1 ? "" : "s");
+	while (!(r->vendor_mismatch && !r->symmetric) && i < r->n &&
+	       blocking(&r->findings[i])) {
+		int c = r->findings[i].consequence;
+
+		for (k = i; k < r->n && blocking(&r->findings[k]) &&
+			    r->findings[k].consequence == c;
+		     k++)
+			;
+		cc_buf_printf(&t, "%s %zu %s (%s%s)", i ? "," : "", k - i,
+			      conseq_label(c, k - i),
+			      fname(&r->findings[i], o, name, sizeof name),
+			      k - i > 1 ? ", ..." : "");
+		i = k;
+	}
+	if (i == 0 && !(r->vendor_mismatch && !r->symmetric))
+		cc_buf_puts(&t, " nothing");
+	wrap4(b, t.data);
+	cc_buf_free(&t);
 }
 
 static void header(struct cc_buf *b, const struct cc_report *r,
 		   const struct report_opts *o)
 {
-	char sl[96], dl[96];
 	const char *vc;
 
-	report_set_label(r->src, sl, sizeof sl);
-	report_set_label(r->dst, dl, sizeof dl);
 	vc = r->verdict == CC_VERDICT_INCOMPATIBLE ? C_RED : C_GRN;
 	cc_buf_printf(b, "%s%s%s", col(o, C_BOLD), col(o, vc),
 		      r->symmetric ? (r->verdict == CC_VERDICT_IDENTICAL
@@ -256,8 +350,8 @@ static void header(struct cc_buf *b, const struct cc_report *r,
 	else if (r->vendor_mismatch)
 		cc_buf_printf(b, ": vendor mismatch, %s -> %s; a guest cannot "
 				 "move between CPU vendors\n",
-			      r->src->vendor_id, r->dst->vendor_id);
-	else if (r->src->kind == CC_KIND_PROFILE)
+			      r->source.vendor_id, r->target.vendor_id);
+	else if (r->source.kind == CC_KIND_PROFILE)
 		cc_buf_puts(b, r->verdict == CC_VERDICT_INCOMPATIBLE
 				       ? ": the target cannot run guests of this "
 					 "profile\n"
@@ -269,8 +363,14 @@ static void header(struct cc_buf *b, const struct cc_report *r,
 	else
 		cc_buf_puts(b, ": a guest started on the source can run on the "
 			       "target\n");
-	side_line(b, r->symmetric ? "A" : "source", sl, r->src->name);
-	side_line(b, r->symmetric ? "B" : "target", dl, r->dst->name);
+	if (r->view == CC_VIEW_GUEST)
+		blocks_line(b, r, o);
+	side_line(b, r->symmetric ? "A" : "source", &r->source);
+	side_line(b, r->symmetric ? "B" : "target", &r->target);
+	if (r->view == CC_VIEW_GUEST)
+		cc_buf_printf(b, "  view:   what a KVM guest sees, by the KVM "
+				 "rules of %s\n",
+			      r->kvm_rules);
 }
 
 /* Compact list of names, each once, wrapped at 78 columns. */
@@ -307,79 +407,106 @@ static void name_list(struct cc_buf *b, const struct cc_report *r, size_t from,
 	cc_buf_puts(b, "\n");
 }
 
-void report_text(struct cc_buf *b, const struct cc_report *r,
-		 const struct report_opts *o)
+/* The findings of severity SEV that are neither waived nor matches,
+ * starting at *I (the findings are sorted that way), under their heading
+ * and grouped by leaf; *I moves past them. */
+static void text_section(struct cc_buf *b, const struct cc_report *r,
+			 int sev, size_t *i, const struct report_opts *o)
 {
-	size_t i = 0;
-	int sev;
+	size_t start = *i, end, k;
+	uint32_t leaf = UINT32_MAX, sub = UINT32_MAX;
+	const char *hint;
 
-	header(b, r, o);
-	for (sev = CC_SEV_INCOMPATIBLE; sev >= CC_SEV_INFO; sev--) {
-		size_t start, end, k;
-		uint32_t leaf = UINT32_MAX, sub = UINT32_MAX;
+	while (*i < r->n && r->findings[*i].status == CC_STATUS_DIFFERENT &&
+	       !r->findings[*i].waived && !r->findings[*i].unseen &&
+	       !r->findings[*i].folded && r->findings[*i].severity == sev)
+		(*i)++;
+	end = *i;
+	if (start == end)
+		return;
+	cc_buf_printf(b, "\n%s (%zu):\n",
+		      sev_heading((enum cc_sev)sev, r->symmetric), end - start);
+	if (sev == CC_SEV_INFO && !o->all) {
+		name_list(b, r, start, end, o);
+		return;
+	}
+	for (k = start; k < end; k++) {
+		const struct cc_finding *f = &r->findings[k];
 
-		start = i;
-		while (i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT &&
-		       !r->findings[i].waived && r->findings[i].severity == sev)
-			i++;
-		end = i;
-		if (start == end)
-			continue;
-		cc_buf_printf(b, "\n%s (%zu):\n", sev_heading((enum cc_sev)sev,
-							       r->symmetric),
-			      end - start);
-		if (sev == CC_SEV_INFO && !o->all) {
-			name_list(b, r, start, end, o);
-			continue;
-		}
-		for (k = start; k < end; k++) {
-			const struct cc_finding *f = &r->findings[k];
-
-			if (f->leaf != leaf || f->subleaf != sub) {
-				leaf = f->leaf;
-				sub = f->subleaf;
-				cc_buf_printf(b, " %sleaf %#x, subleaf %u%s\n",
-					      col(o, C_DIM), leaf, sub,
+		if (r->view == CC_VIEW_GUEST) {
+			if (k == start ||
+			    f->consequence != r->findings[k - 1].consequence)
+				cc_buf_printf(b, " %s%s%s\n", col(o, C_DIM),
+					      conseq_label(f->consequence, 2),
 					      col(o, C_OFF));
-			}
-			text_finding(b, f, o, r->symmetric);
+		} else if (f->leaf != leaf || f->subleaf != sub) {
+			leaf = f->leaf;
+			sub = f->subleaf;
+			cc_buf_printf(b, " %sleaf %#x, subleaf %u%s\n",
+				      col(o, C_DIM), leaf, sub, col(o, C_OFF));
 		}
+		hint = finding_hint(r, f);
+		/* a run of findings with one hint shows it once per group */
+		text_finding(b, f, o, r->symmetric,
+			     k > start && hint == finding_hint(r, f - 1) &&
+					     f->consequence == f[-1].consequence
+				     ? NULL
+				     : hint,
+			     vendor_of(r, f));
 	}
-	if (r->waived) {
-		cc_buf_printf(b, "\nWaived (%zu, accepted by --ignore/--waivers):\n",
-			      r->waived);
-		for (; i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT;
-		     i++)
-			text_finding(b, &r->findings[i], o, r->symmetric);
-	}
-	if (o->all) {
-		size_t k;
-		int any = 0;
+}
 
-		for (k = 0; k < r->n; k++) {
-			const struct cc_finding *f = &r->findings[k];
-			char name[40], pos[48], sv[32], dv[32];
+/* --all: one line per matching or host-dependent field. */
+static void text_matches(struct cc_buf *b, const struct cc_report *r,
+			 const struct report_opts *o)
+{
+	size_t k;
+	int any = 0;
 
-			if (f->status == CC_STATUS_DIFFERENT)
-				continue;
-			if (!any)
-				cc_buf_puts(b, "\nMatching and host-dependent "
-					       "fields:\n");
-			any = 1;
-			cc_finding_position(f, pos, sizeof pos);
-			report_value(f, 0, sv, sizeof sv);
-			report_value(f, 1, dv, sizeof dv);
-			cc_buf_printf(b, "  %c %-20s %-26s %s -> %s\n",
-				      f->status == CC_STATUS_MATCH ? '=' : '?',
-				      fname(f, o, name, sizeof name), pos, sv, dv);
-		}
+	for (k = 0; k < r->n; k++) {
+		const struct cc_finding *f = &r->findings[k];
+		char name[40], pos[48], sv[32], dv[32];
+
+		if (f->status == CC_STATUS_DIFFERENT)
+			continue;
+		if (!any)
+			cc_buf_puts(b, "\nMatching and host-dependent fields:\n");
+		any = 1;
+		cc_finding_position(f, pos, sizeof pos);
+		report_value(f, 0, sv, sizeof sv);
+		report_value(f, 1, dv, sizeof dv);
+		cc_buf_printf(b, "  %c %-20s %-26s %s -> %s\n",
+			      f->status == CC_STATUS_MATCH ? '=' : '?',
+			      fname(f, o, name, sizeof name), pos, sv, dv);
 	}
+}
+
+/* The summary line, and the note on features KVM hides. */
+static void text_summary(struct cc_buf *b, const struct cc_report *r)
+{
 	cc_buf_printf(b,
 		      "\nSummary: %zu incompatible, %zu warning%s, %zu info, "
-		      "%zu waived; %zu left to the host.\n",
+		      "%zu waived; %zu left to the host",
 		      r->count[CC_SEV_INCOMPATIBLE], r->count[CC_SEV_WARNING],
 		      r->count[CC_SEV_WARNING] == 1 ? "" : "s",
 		      r->count[CC_SEV_INFO], r->waived, r->host_dependent);
+	if (r->view == CC_VIEW_GUEST) {
+		/* the longer guest line wraps at 80 columns */
+		struct cc_buf t;
+		size_t at = b->len - 1; /* the "\nSummary" line's start */
+
+		while (at > 0 && b->data[at - 1] != '\n')
+			at--;
+		cc_buf_init(&t);
+		cc_buf_printf(&t, "%s; %zu not visible to KVM guests.",
+			      b->data + at, r->unseen);
+		b->len = at;
+		b->data[at] = '\0';
+		wrap4(b, t.data);
+		cc_buf_free(&t);
+	} else {
+		cc_buf_puts(b, ".\n");
+	}
 	if (r->kvm_hidden)
 		cc_buf_printf(b,
 			      "\nNote: %zu of the missing features are on this CPU, "
@@ -392,29 +519,102 @@ void report_text(struct cc_buf *b, const struct cc_report *r,
 			      r->kvm_hidden);
 }
 
-static void json_side(struct cc_buf *b, const struct cc_set *s)
+/* The guest view's tail: waived, what folds under a vendor mismatch, and
+ * the differences no KVM guest can see, collapsed to one line (listed
+ * with --all), from finding *I on. */
+static void text_guest_tail(struct cc_buf *b, const struct cc_report *r,
+			    size_t i, const struct report_opts *o)
 {
-	char brand[64];
-	unsigned fam, mod, step;
+	size_t start, n;
 
-	cc_set_brand(s, brand);
+	if (r->waived)
+		cc_buf_printf(b, "\nWaived (%zu, accepted by --ignore/--waivers):\n",
+			      r->waived);
+	for (; i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT &&
+	       !r->findings[i].unseen && !r->findings[i].folded;
+	     i++)
+		text_finding(b, &r->findings[i], o, r->symmetric,
+			     finding_hint(r, &r->findings[i]),
+			     vendor_of(r, &r->findings[i]));
+	for (start = i; i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT &&
+			!r->findings[i].unseen;
+	     i++)
+		;
+	if (i > start && o->all) {
+		cc_buf_printf(b, "\nFolded under the vendor mismatch (%zu):\n",
+			      i - start);
+		for (n = start; n < i; n++)
+			text_finding(b, &r->findings[n], o, r->symmetric, NULL,
+				     NULL);
+	} else if (i > start) {
+		cc_buf_printf(b, "\nFolded under the vendor mismatch: %zu "
+				 "difference%s; --all lists them\n",
+			      i - start, i - start == 1 ? "" : "s");
+	}
+	for (start = i; i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT;
+	     i++)
+		;
+	if (i > start) {
+		cc_buf_printf(b, "\nNot visible to KVM guests: %zu difference%s; "
+				 "--view raw lists them\n",
+			      i - start, i - start == 1 ? "" : "s");
+		if (o->all)
+			name_list(b, r, start, i, o);
+	}
+}
+
+void report_text(struct cc_buf *b, const struct cc_report *r,
+		 const struct report_opts *o)
+{
+	size_t i = 0;
+	int sev;
+
+	header(b, r, o);
+	if (r->view == CC_VIEW_GUEST) {
+		for (sev = CC_SEV_INCOMPATIBLE; sev >= CC_SEV_INFO; sev--)
+			text_section(b, r, sev, &i, o);
+		text_guest_tail(b, r, i, o);
+		if (o->all)
+			text_matches(b, r, o);
+		text_summary(b, r);
+		return;
+	}
+	for (sev = CC_SEV_INCOMPATIBLE; sev >= CC_SEV_INFO; sev--)
+		text_section(b, r, sev, &i, o);
+	if (r->waived) {
+		cc_buf_printf(b, "\nWaived (%zu, accepted by --ignore/--waivers):\n",
+			      r->waived);
+		for (; i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT;
+		     i++)
+			text_finding(b, &r->findings[i], o, r->symmetric,
+				     finding_hint(r, &r->findings[i]), NULL);
+	}
+	if (o->all)
+		text_matches(b, r, o);
+	text_summary(b, r);
+}
+
+static void json_side(struct cc_buf *b, const struct cc_report_side *s)
+{
 	cc_buf_puts(b, "{\"name\": ");
-	report_json_string(b, s->name);
+	cc_json_put_string(b, s->name);
+	cc_buf_puts(b, ", \"origin\": ");
+	cc_json_put_string(b, s->origin);
 	cc_buf_puts(b, ", \"kind\": ");
-	report_json_string(b, s->kind == CC_KIND_PROFILE ? "profile" : "dump");
+	cc_json_put_string(b, s->kind == CC_KIND_PROFILE ? "profile" : "dump");
 	cc_buf_puts(b, ", \"vendor\": ");
-	report_json_string(b, s->vendor_id[0] ? s->vendor_id : NULL);
+	cc_json_put_string(b, s->vendor_id[0] ? s->vendor_id : NULL);
 	cc_buf_puts(b, ", \"model\": ");
-	report_json_string(b, brand[0] ? brand : cc_set_meta(s, "comment"));
-	if (cc_set_fms(s, &fam, &mod, &step) == 0)
+	cc_json_put_string(b, s->model);
+	if (s->has_fms)
 		cc_buf_printf(b, ", \"family\": %u, \"model_number\": %u, "
 				 "\"stepping\": %u",
-			      fam, mod, step);
+			      s->family, s->model_number, s->stepping);
 	cc_buf_puts(b, "}");
 }
 
-static void json_finding(struct cc_buf *b, const struct cc_finding *f,
-			 const struct report_opts *o)
+static void json_finding(struct cc_buf *b, const struct cc_report *r,
+			 const struct cc_finding *f, const struct report_opts *o)
 {
 	char pos[48];
 	static const char *const status[] = {"different", "match",
@@ -425,7 +625,7 @@ static void json_finding(struct cc_buf *b, const struct cc_finding *f,
 			 "\"bits\": [%u, %u], \"position\": \"%s\", \"name\": ",
 		      f->leaf, f->subleaf, cc_reg_name((enum cc_reg)f->reg),
 		      f->lo, f->hi, pos);
-	report_json_string(b, f->field ? cc_field_spelling(f->field, o->names)
+	cc_json_put_string(b, f->field ? cc_field_spelling(f->field, o->names)
 				       : NULL);
 	cc_buf_printf(b, ", \"change\": \"%s\", \"severity\": \"%s\", "
 			 "\"rule\": \"%s\", \"status\": \"%s\", ",
@@ -441,15 +641,43 @@ static void json_finding(struct cc_buf *b, const struct cc_finding *f,
 	else
 		cc_buf_puts(b, "\"target\": null, ");
 	cc_buf_puts(b, "\"category\": ");
-	report_json_string(b, f->field ? cc_categories[f->field->category]
+	cc_json_put_string(b, f->field ? cc_categories[f->field->category]
 				       : NULL);
 	cc_buf_puts(b, ", \"description\": ");
-	report_json_string(b, f->field ? f->field->description : NULL);
+	cc_json_put_string(b, f->field ? f->field->description : NULL);
 	cc_buf_printf(b, ", \"kvm_hides\": %s, \"waived\": %s, \"waiver\": ",
 		      f->kvm_hides ? "true" : "false",
 		      f->waived ? "true" : "false");
-	report_json_string(b, f->waived ? (f->waiver ? f->waiver : "") : NULL);
+	cc_json_put_string(b, f->waived ? (f->waiver ? f->waiver : "") : NULL);
+	if (r->view == CC_VIEW_GUEST) {
+		cc_buf_printf(b, ", \"consequence\": \"%s\", \"guest\": \"%s\", "
+				 "\"folded\": %s, \"hint\": ",
+			      cc_conseq_names[f->consequence],
+			      cc_unseen_name((enum cc_unseen)f->unseen),
+			      f->folded ? "true" : "false");
+		cc_json_put_string(b, finding_hint(r, f));
+	}
 	cc_buf_puts(b, "}");
+}
+
+/* Guest view: the view, its rules, and the blocking findings counted by
+ * consequence, before "findings". */
+static void json_guest_summary(struct cc_buf *b, const struct cc_report *r)
+{
+	size_t by[CC_NCONSEQ] = {0}, i;
+	int c;
+
+	for (i = 0; i < r->n; i++)
+		if (blocking(&r->findings[i]))
+			by[r->findings[i].consequence]++;
+	cc_buf_puts(b, "  \"view\": \"guest\",\n  \"kvm_rules\": ");
+	cc_json_put_string(b, r->kvm_rules);
+	cc_buf_printf(b, ",\n  \"not_visible\": %zu,\n  \"blocks\": {",
+		      r->unseen);
+	for (c = 0; c < CC_NCONSEQ; c++)
+		cc_buf_printf(b, "%s\"%s\": %zu", c ? ", " : "",
+			      cc_conseq_names[c], by[c]);
+	cc_buf_puts(b, "},\n");
 }
 
 void report_json(struct cc_buf *b, const struct cc_report *r,
@@ -463,22 +691,24 @@ void report_json(struct cc_buf *b, const struct cc_report *r,
 			 "  \"vendor_mismatch\": %s,\n  \"source\": ",
 		      o->command, cc_verdict_name(r->verdict),
 		      r->vendor_mismatch ? "true" : "false");
-	json_side(b, r->src);
+	json_side(b, &r->source);
 	cc_buf_puts(b, ",\n  \"target\": ");
-	json_side(b, r->dst);
+	json_side(b, &r->target);
 	cc_buf_printf(b, ",\n  \"summary\": {\"incompatible\": %zu, "
 			 "\"warning\": %zu, \"info\": %zu, \"waived\": %zu, "
-			 "\"host_dependent\": %zu, \"matched\": %zu},\n"
-			 "  \"findings\": [",
+			 "\"host_dependent\": %zu, \"matched\": %zu},\n",
 		      r->count[CC_SEV_INCOMPATIBLE], r->count[CC_SEV_WARNING],
 		      r->count[CC_SEV_INFO], r->waived, r->host_dependent,
 		      r->matched);
+	if (r->view == CC_VIEW_GUEST)
+		json_guest_summary(b, r);
+	cc_buf_puts(b, "  \"findings\": [");
 	for (i = 0; i < r->n; i++) {
 		if (r->findings[i].status != CC_STATUS_DIFFERENT)
 			continue;
 		cc_buf_puts(b, first ? "\n    " : ",\n    ");
 		first = 0;
-		json_finding(b, &r->findings[i], o);
+		json_finding(b, r, &r->findings[i], o);
 	}
 	cc_buf_puts(b, first ? "]" : "\n  ]");
 	if (o->all) {
@@ -489,7 +719,7 @@ void report_json(struct cc_buf *b, const struct cc_report *r,
 				continue;
 			cc_buf_puts(b, first ? "\n    " : ",\n    ");
 			first = 0;
-			json_finding(b, &r->findings[i], o);
+			json_finding(b, r, &r->findings[i], o);
 		}
 		cc_buf_puts(b, first ? "]" : "\n  ]");
 	}
@@ -515,97 +745,169 @@ static int same_group(const struct cc_finding *a, const struct cc_finding *b)
 	return a->leaf == b->leaf && a->subleaf == b->subleaf && a->reg == b->reg;
 }
 
-/* One testcase per (leaf, subleaf, register) the report compared: the
- * findings, sorted by position, are walked once group by group. */
-void report_junit(struct cc_buf *b, const struct cc_report *r,
-		  const struct report_opts *o)
+/* The failure message of one group: every differing finding of
+ * BY[FROM..TO), one line each, XML-escaped. */
+static void junit_failure(struct cc_buf *b,
+			  const struct cc_finding *const *by, size_t from,
+			  size_t to, size_t fails, const struct report_opts *o)
 {
-	struct cc_buf cases;
+	size_t k;
+
+	cc_buf_printf(b,
+		      "      <failure type=\"incompatible\" "
+		      "message=\"%zu incompatible field%s\">",
+		      fails, fails == 1 ? "" : "s");
+	for (k = from; k < to; k++) {
+		const struct cc_finding *f = by[k];
+		char pos[48], sv[32], dv[32], nm[40];
+		struct cc_buf line;
+
+		if (f->status != CC_STATUS_DIFFERENT || f->unseen)
+			continue;
+		cc_finding_position(f, pos, sizeof pos);
+		report_value(f, 0, sv, sizeof sv);
+		report_value(f, 1, dv, sizeof dv);
+		cc_buf_init(&line);
+		cc_buf_printf(&line, "%s %s %s: %s -> %s%s (%s)\n",
+			      cc_sev_name((enum cc_sev)f->severity),
+			      fname(f, o, nm, sizeof nm), pos, sv, dv,
+			      f->waived ? " [waived]" : "",
+			      f->field ? f->field->description : "unnamed bit");
+		report_xml_string(b, line.data);
+		cc_buf_free(&line);
+	}
+	cc_buf_puts(b, "</failure>\n");
+}
+
+struct junit_counts {
+	size_t tests, failures, skipped;
+};
+
+/* A run of findings of one (leaf, subleaf, register), and its rank: the
+ * guest view lists failing groups first, by their first consequence. */
+struct junit_group {
+	size_t from, to, fails, hostdep;
+	int rank;
+};
+
+static int cmp_group(const void *x, const void *y)
+{
+	const struct junit_group *a = x, *b = y;
+
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	return (a->from > b->from) - (a->from < b->from);
+}
+
+/* One testcase per (leaf, subleaf, register) the report compared, into
+ * B: the findings, sorted by position, are walked once group by group. */
+static void junit_cases(struct cc_buf *b, const struct cc_report *r,
+			const struct report_opts *o, struct junit_counts *c)
+{
 	const struct cc_finding **by = cc_xmalloc((r->n ? r->n : 1) * sizeof *by);
-	size_t i, j, k, tests = 0, failures = 0, skipped = 0;
-	char sl[96], dl[96];
+	struct junit_group *gs = cc_xcalloc(r->n ? r->n : 1, sizeof *gs);
+	size_t i, j, ng = 0, k;
 
 	for (i = 0; i < r->n; i++)
 		by[i] = &r->findings[i];
 	qsort(by, r->n, sizeof *by, cmp_position);
-	cc_buf_init(&cases);
 	for (i = 0; i < r->n; i = j) {
-		const struct cc_finding *g = by[i];
-		size_t fails = 0, hostdep = 0;
+		struct junit_group *g = &gs[ng++];
+
+		g->from = i;
+		g->rank = CC_NCONSEQ;
+		for (j = i; j < r->n && same_group(by[j], by[i]); j++) {
+			if (by[j]->status == CC_STATUS_HOSTDEP)
+				g->hostdep++;
+			if (by[j]->status == CC_STATUS_DIFFERENT &&
+			    !by[j]->waived && !by[j]->unseen &&
+			    by[j]->severity == CC_SEV_INCOMPATIBLE) {
+				g->fails++;
+				if (by[j]->consequence < g->rank)
+					g->rank = by[j]->consequence;
+			}
+		}
+		g->to = j;
+		if (r->view != CC_VIEW_GUEST)
+			g->rank = 0;
+	}
+	qsort(gs, ng, sizeof *gs, cmp_group);
+	for (k = 0; k < ng; k++) {
+		const struct junit_group *g = &gs[k];
+		const struct cc_finding *f = by[g->from];
 		char name[64];
 
-		for (j = i; j < r->n && same_group(by[j], g); j++) {
-			if (by[j]->status == CC_STATUS_HOSTDEP)
-				hostdep++;
-			if (by[j]->status == CC_STATUS_DIFFERENT &&
-			    !by[j]->waived &&
-			    by[j]->severity == CC_SEV_INCOMPATIBLE)
-				fails++;
-		}
 		snprintf(name, sizeof name,
-			 g->leaf < 10 ? "CPUID.(%u,%u).%s" : "CPUID.(0x%x,%u).%s",
-			 g->leaf, g->subleaf, cc_reg_name((enum cc_reg)g->reg));
-		tests++;
-		cc_buf_printf(&cases,
+			 f->leaf < 10 ? "CPUID.(%u,%u).%s" : "CPUID.(0x%x,%u).%s",
+			 f->leaf, f->subleaf, cc_reg_name((enum cc_reg)f->reg));
+		c->tests++;
+		cc_buf_printf(b,
 			      "    <testcase classname=\"cpucompat.%s\" "
 			      "name=\"%s\">\n",
 			      o->command, name);
-		if (fails) {
-			failures++;
-			cc_buf_printf(&cases,
-				      "      <failure type=\"incompatible\" "
-				      "message=\"%zu incompatible field%s\">",
-				      fails, fails == 1 ? "" : "s");
-			for (k = i; k < j; k++) {
-				const struct cc_finding *f = by[k];
-				char pos[48], sv[32], dv[32], nm[40];
-				struct cc_buf line;
-
-				if (f->status != CC_STATUS_DIFFERENT)
-					continue;
-				cc_finding_position(f, pos, sizeof pos);
-				report_value(f, 0, sv, sizeof sv);
-				report_value(f, 1, dv, sizeof dv);
-				cc_buf_init(&line);
-				cc_buf_printf(&line, "%s %s %s: %s -> %s%s (%s)\n",
-					      cc_sev_name((enum cc_sev)f->severity),
-					      fname(f, o, nm, sizeof nm), pos, sv,
-					      dv, f->waived ? " [waived]" : "",
-					      f->field ? f->field->description
-						       : "unnamed bit");
-				report_xml_string(&cases, line.data);
-				cc_buf_free(&line);
-			}
-			cc_buf_puts(&cases, "</failure>\n");
-		} else if (hostdep == j - i) {
-			skipped++;
-			cc_buf_puts(&cases, "      <skipped message=\"left to "
-					    "the host by a profile\"/>\n");
+		if (g->fails) {
+			c->failures++;
+			junit_failure(b, by, g->from, g->to, g->fails, o);
+		} else if (g->hostdep == g->to - g->from) {
+			c->skipped++;
+			cc_buf_puts(b, "      <skipped message=\"left to "
+				       "the host by a profile\"/>\n");
 		}
-		cc_buf_puts(&cases, "    </testcase>\n");
+		cc_buf_puts(b, "    </testcase>\n");
 	}
+	free(gs);
 	free(by);
-	report_set_label(r->src, sl, sizeof sl);
-	report_set_label(r->dst, dl, sizeof dl);
+}
+
+/* A side in the suite name: "TITLE (ORIGIN)", or TITLE when they agree. */
+static void junit_side(struct cc_buf *b, const struct cc_report_side *side)
+{
+	const char *title = cc_report_side_title(side);
+
+	report_xml_string(b, title);
+	if (strcmp(title, side->origin) != 0) {
+		cc_buf_puts(b, " (");
+		report_xml_string(b, side->origin);
+		cc_buf_puts(b, ")");
+	}
+}
+
+void report_junit(struct cc_buf *b, const struct cc_report *r,
+		  const struct report_opts *o)
+{
+	struct cc_buf cases;
+	struct junit_counts c = {0, 0, 0};
+
+	cc_buf_init(&cases);
+	junit_cases(&cases, r, o, &c);
 	cc_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
 		       "  <testsuite name=\"");
 	cc_buf_printf(b, "cpucompat %s ", o->command);
-	report_xml_string(b, sl);
+	junit_side(b, &r->source);
 	cc_buf_puts(b, " -&gt; ");
-	report_xml_string(b, dl);
+	junit_side(b, &r->target);
 	cc_buf_printf(b, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
 			 "skipped=\"%zu\">\n",
-		      tests + 1, failures + (r->vendor_mismatch ? 1 : 0),
-		      skipped);
+		      c.tests + 1, c.failures + (r->vendor_mismatch ? 1 : 0),
+		      c.skipped);
+	if (r->view == CC_VIEW_GUEST) {
+		cc_buf_puts(b, "    <properties>\n      <property name=\"view\" "
+			       "value=\"guest\"/>\n      <property "
+			       "name=\"kvm_rules\" value=\"");
+		report_xml_string(b, r->kvm_rules);
+		cc_buf_printf(b, "\"/>\n      <property name=\"not_visible\" "
+				 "value=\"%zu\"/>\n    </properties>\n",
+			      r->unseen);
+	}
 	cc_buf_printf(b, "    <testcase classname=\"cpucompat.%s\" "
 			 "name=\"vendor\">\n",
 		      o->command);
 	if (r->vendor_mismatch) {
 		cc_buf_puts(b, "      <failure type=\"vendor\" message=\"vendor "
 			       "mismatch\">");
-		report_xml_string(b, r->src->vendor_id);
+		report_xml_string(b, r->source.vendor_id);
 		cc_buf_puts(b, " -&gt; ");
-		report_xml_string(b, r->dst->vendor_id);
+		report_xml_string(b, r->target.vendor_id);
 		cc_buf_puts(b, "</failure>\n");
 	}
 	cc_buf_puts(b, "    </testcase>\n");

@@ -2,13 +2,22 @@
  * Renderers of a diff report: plain text for people (verdict first, then
  * findings grouped by severity and leaf, then a summary line; fits 80
  * columns), JSON with a stable documented schema (man/cpucompat.5), and
- * JUnit XML for CI systems.  Renderers only read the report.
+ * JUnit XML for CI systems.  A report of the guest view (guest.h) adds,
+ * and only it: the line after the verdict that sums up what blocks by
+ * consequence, the view and its KVM rules, findings grouped by
+ * consequence with their hints, a vendor mismatch as one finding with the
+ * rest folded under it, and the differences no KVM guest sees collapsed
+ * to one line; a raw-view report is what it always was.  Renderers read
+ * the report alone (cc_report.h), never the sets it came from; each names
+ * both inputs by what people call them (brand) and where they came from
+ * (file path or source spec).
  */
 #ifndef REPORT_H
 #define REPORT_H
 
 #include "cc_buf.h"
-#include "diff.h"
+#include "cc_json.h"
+#include "cc_report.h"
 
 struct report_opts {
 	const char *command; /* "check" or "diff" */
@@ -28,12 +37,7 @@ void report_junit(struct cc_buf *b, const struct cc_report *r,
  * small numbers, hex otherwise, "host" when unknown. */
 void report_value(const struct cc_finding *f, int target, char *out, size_t n);
 
-/* JSON string literal of S appended to B. */
-void report_json_string(struct cc_buf *b, const char *s);
 /* XML-escaped S appended to B. */
 void report_xml_string(struct cc_buf *b, const char *s);
-
-/* Short label of a set for headers: brand, else name. */
-void report_set_label(const struct cc_set *s, char *out, size_t n);
 
 #endif

@@ -1,0 +1,121 @@
+/*
+ * The report model: what a comparison of two CPUID sets found, and
+ * everything a renderer prints about it.  The diff engine (diff.h) builds
+ * a report; the renderers (report.h), the explorer and the commands only
+ * read it.  A report names both inputs on its own (struct cc_report_side:
+ * where each set came from, its brand, vendor, kind and family/model/
+ * stepping), so nothing that renders it needs the sets.
+ *
+ * Ownership: a report owns its findings and both sides' strings; a finding
+ * borrows its field (from the defs) and its waiver reason (from the diff
+ * options), which must outlive the report.
+ */
+#ifndef CC_REPORT_H
+#define CC_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpuid_set.h"
+#include "defs.h"
+
+enum cc_change {
+	CC_CHANGE_MISSING, /* set on source, absent on target */
+	CC_CHANGE_ADDED,   /* absent on source, set on target */
+	CC_CHANGE_CHANGED, /* a value differs */
+};
+
+enum cc_status {
+	CC_STATUS_DIFFERENT, /* a finding */
+	CC_STATUS_MATCH,     /* equal or acceptable (only with with_matches) */
+	CC_STATUS_HOSTDEP,   /* left to the host by a profile (with_matches) */
+};
+
+enum cc_verdict {
+	CC_VERDICT_IDENTICAL,
+	CC_VERDICT_COMPATIBLE,
+	CC_VERDICT_INCOMPATIBLE,
+};
+
+struct cc_finding {
+	uint32_t leaf, subleaf;
+	uint8_t reg, lo, hi;
+	uint8_t change;   /* enum cc_change */
+	uint8_t severity; /* enum cc_sev */
+	uint8_t rule;     /* enum cc_rule */
+	uint8_t status;   /* enum cc_status */
+	uint8_t waived;
+	const struct cc_field *field; /* NULL: unnamed bits (borrowed) */
+	uint32_t src, dst;            /* the field's values, shifted down */
+	uint32_t src_known, dst_known; /* their known masks, shifted down */
+	const char *waiver;           /* reason, borrowed from the waivers */
+	uint8_t kvm_hides; /* the raw CPU has what the KVM target lacks */
+	uint8_t consequence; /* enum cc_conseq: what the guest loses */
+	uint8_t unseen;      /* enum cc_unseen (guest.h): why no KVM guest can
+			      * see it; 0 = seen (always 0 in the raw view) */
+	uint8_t folded;      /* guest view: folded under a vendor mismatch */
+	const char *hint;    /* likely cause, borrowed from the defs, or NULL */
+};
+
+/* One compared input, as the report names it. */
+struct cc_report_side {
+	char *origin; /* where it came from as the user named it (a file
+		       * path, "-", "host", "kvm", "profile:NAME"), else the
+		       * set's name: cc_set_label */
+	char *name;   /* the set's own name ("xeon-gold-6148", "host") */
+	char *model;  /* brand string, else "comment" metadata, else NULL */
+	char vendor_id[13]; /* "GenuineIntel"; "" when leaf 0 is unknown */
+	enum cc_vendor vendor;
+	enum cc_kind kind;
+	int has_fms; /* leaf 1 present: family, model_number, stepping set */
+	unsigned family, model_number, stepping;
+};
+
+struct cc_report {
+	struct cc_report_side source, target; /* owned */
+	int symmetric;
+	int vendor_mismatch;
+	enum cc_verdict verdict;
+	/* sorted: status, severity desc, position; the guest view puts
+	 * the unseen after the seen, a vendor mismatch's vendor first and
+	 * orders each severity by consequence before position */
+	struct cc_finding *findings;
+	size_t n;
+	size_t count[3];      /* differing, not waived, per enum cc_sev */
+	size_t waived;        /* differing but waived */
+	size_t host_dependent; /* fields left to the host */
+	size_t matched;        /* fields compared and found acceptable */
+	size_t kvm_hidden;     /* findings with kvm_hides set */
+	int view;              /* enum cc_view (guest.h) the diff judged in */
+	const char *kvm_rules; /* guest view: "Linux 7.1" (borrowed defs) */
+	size_t unseen;         /* differences no KVM guest can see (guest
+				* view): never counted in count[] */
+	const char *kvm_hides_hint; /* hint for kvm_hides findings, or NULL */
+};
+
+/* A report of SRC -> DST with no findings yet: both sides described from
+ * the sets (copied), R->src and R->dst pointing at them.  Never NULL. */
+struct cc_report *cc_report_new(const struct cc_set *src,
+				const struct cc_set *dst);
+void cc_report_free(struct cc_report *r);
+
+/* When the target is KVM's view of this machine, mark the findings whose
+ * missing bits RAW_HOST (this machine's own CPUID) does have: the CPU has
+ * the feature but KVM does not offer it to guests (nested virtualization,
+ * a kvm module parameter, an old kernel).  Sets r->kvm_hidden. */
+void cc_report_explain_kvm(struct cc_report *r, const struct cc_set *raw_host);
+
+/* What people call S in a header: its brand string, else its "comment"
+ * metadata, else its name, into OUT. */
+void cc_report_set_title(const struct cc_set *s, char *out, size_t n);
+/* The same for a report side: its model, else its name. */
+const char *cc_report_side_title(const struct cc_report_side *side);
+
+/* "missing", "added", "changed"; "identical", "compatible", "incompatible" */
+const char *cc_change_name(enum cc_change c);
+const char *cc_verdict_name(enum cc_verdict v);
+
+/* "CPUID.(7,0).EBX[16]" or "CPUID.(0xd,1).EAX[4:0]" into OUT. */
+void cc_finding_position(const struct cc_finding *f, char *out, size_t n);
+
+#endif
