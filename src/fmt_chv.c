@@ -70,10 +70,88 @@ static int chv_detect(const char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Member KEY of object OBJ as an integer 0..UINT32_MAX into *V: 0, or -1
+ * with E "NAME: WHERE.KEY: expected an integer ...".  An absent member is
+ * an error unless OPTIONAL, when *V keeps its value.
+ */
+static int member_u32(const cJSON *obj, const char *key, int optional,
+		      uint32_t *v, const char *name, const char *where,
+		      struct cc_err *e)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const char *why;
+
+	if (j == NULL && optional)
+		return 0;
+	why = cc_json_u32(j, v);
+	if (why != NULL)
+		return cc_errf(e, "%s: %s.%s: expected an integer "
+				  "0..4294967295 (%s)",
+			       name, where, key, why);
+	return 0;
+}
+
+/* The CpuIdEntry list of ROOT: ROOT itself, or the first "common_cpuid"
+ * member anywhere in it (its JSON path into PATH); NULL with E. */
+static const cJSON *entry_list(const cJSON *root, const char *name,
+			       char *path, size_t cap, struct cc_err *e)
+{
+	const cJSON *list;
+
+	path[0] = '\0';
+	if (cJSON_IsArray(root))
+		return root;
+	list = find_key(root, "common_cpuid", path, cap, 0);
+	if (list == NULL)
+		return cc_errf(e, "%s: expected a CpuIdEntry array, bare or "
+				  "under a \"common_cpuid\" key",
+			       name),
+		       NULL;
+	if (!cJSON_IsArray(list))
+		return cc_errf(e, "%s: %s: expected an array of CpuIdEntry "
+				  "objects, got %s",
+			       name, path, cc_json_type(list)),
+		       NULL;
+	return list;
+}
+
+/* Stage CpuIdEntry IT, number IDX of the list at PATH; -1 with E. */
+static int read_entry(const cJSON *it, const char *path, size_t idx,
+		      const char *name, struct fmt_stage *st,
+		      struct cc_err *e)
+{
+	static const char *const keys[CC_NREGS] = {"eax", "ebx", "ecx", "edx"};
+	uint32_t fn, index = 0, flags = 0, v[CC_NREGS];
+	struct cc_leaf *l;
+	char where[300];
+	int r;
+
+	if (!cJSON_IsObject(it))
+		return cc_errf(e, "%s: %s[%zu]: expected a CpuIdEntry object, "
+				  "got %s",
+			       name, path, idx, cc_json_type(it));
+	snprintf(where, sizeof where, "%s[%zu]", path, idx);
+	if (member_u32(it, "function", 0, &fn, name, where, e) < 0 ||
+	    member_u32(it, "index", 1, &index, name, where, e) < 0 ||
+	    member_u32(it, "flags", 1, &flags, name, where, e) < 0)
+		return -1;
+	for (r = 0; r < CC_NREGS; r++)
+		if (member_u32(it, keys[r], 0, &v[r], name, where, e) < 0)
+			return -1;
+	l = fmt_stage_put(st, fn, index, index, NULL);
+	if (l == NULL)
+		return cc_errf(e, "%s: %s[%zu]: duplicate function 0x%x index "
+				  "%u",
+			       name, path, idx, fn, index);
+	memcpy(l->reg, v, sizeof l->reg);
+	l->flags = flags;
+	return 0;
+}
+
 static struct cc_set *chv_read(const char *buf, size_t len, const char *name,
 			       const struct fmt_opts *opts, struct cc_err *e)
 {
-	static const char *const keys[CC_NREGS] = {"eax", "ebx", "ecx", "edx"};
 	cJSON *root;
 	const cJSON *list, *it;
 	struct cc_set *s = NULL;
@@ -89,81 +167,14 @@ static struct cc_set *chv_read(const char *buf, size_t len, const char *name,
 	if (root == NULL)
 		return NULL;
 	fmt_stage_init(&st);
-	path[0] = '\0';
-	if (cJSON_IsArray(root)) {
-		list = root;
-	} else {
-		list = find_key(root, "common_cpuid", path, sizeof path, 0);
-		if (list == NULL) {
-			cc_errf(e, "%s: expected a CpuIdEntry array, bare or "
-				   "under a \"common_cpuid\" key",
-				name);
-			goto fail;
-		}
-		if (!cJSON_IsArray(list)) {
-			cc_errf(e, "%s: %s: expected an array of CpuIdEntry "
-				   "objects, got %s",
-				name, path, cc_json_type(list));
-			goto fail;
-		}
-	}
+	list = entry_list(root, name, path, sizeof path, e);
+	if (list == NULL)
+		goto fail;
 	s = cc_set_new(name, CC_KIND_DUMP);
 	cJSON_ArrayForEach(it, list)
 	{
-		uint32_t fn, index = 0, flags = 0, v[CC_NREGS];
-		const cJSON *j;
-		const char *why;
-		struct cc_leaf *l;
-		int r;
-
-		if (!cJSON_IsObject(it)) {
-			cc_errf(e, "%s: %s[%zu]: expected a CpuIdEntry object, "
-				   "got %s",
-				name, path, idx, cc_json_type(it));
+		if (read_entry(it, path, idx, name, &st, e) < 0)
 			goto fail;
-		}
-		why = cc_json_u32(
-			cJSON_GetObjectItemCaseSensitive(it, "function"), &fn);
-		if (why != NULL) {
-			cc_errf(e, "%s: %s[%zu].function: expected an integer "
-				   "0..4294967295 (%s)",
-				name, path, idx, why);
-			goto fail;
-		}
-		j = cJSON_GetObjectItemCaseSensitive(it, "index");
-		if (j != NULL && (why = cc_json_u32(j, &index)) != NULL) {
-			cc_errf(e, "%s: %s[%zu].index: expected an integer "
-				   "0..4294967295 (%s)",
-				name, path, idx, why);
-			goto fail;
-		}
-		j = cJSON_GetObjectItemCaseSensitive(it, "flags");
-		if (j != NULL && (why = cc_json_u32(j, &flags)) != NULL) {
-			cc_errf(e, "%s: %s[%zu].flags: expected an integer "
-				   "0..4294967295 (%s)",
-				name, path, idx, why);
-			goto fail;
-		}
-		for (r = 0; r < CC_NREGS; r++) {
-			why = cc_json_u32(
-				cJSON_GetObjectItemCaseSensitive(it, keys[r]),
-				&v[r]);
-			if (why != NULL) {
-				cc_errf(e, "%s: %s[%zu].%s: expected an "
-					   "integer 0..4294967295 (%s)",
-					name, path, idx, keys[r], why);
-				goto fail;
-			}
-		}
-		l = fmt_stage_put(&st, fn, index, index, NULL);
-		if (l == NULL) {
-			cc_errf(e, "%s: %s[%zu]: duplicate function 0x%x index "
-				   "%u",
-				name, path, idx, fn, index);
-			goto fail;
-		}
-		memcpy(l->reg, v, sizeof l->reg);
-		l->flags = flags;
 		idx++;
 	}
 	if (st.n == 0) {
@@ -475,6 +486,7 @@ static int read_adj(const cJSON *j, size_t idx, const char *name,
 {
 	const cJSON *par, *val, *sub, *reg;
 	const char *why;
+	char where[64];
 
 	if (!cJSON_IsArray(j) || cJSON_GetArraySize(j) != 2)
 		return cc_errf(e,
@@ -502,18 +514,10 @@ static int read_adj(const cJSON *j, size_t idx, const char *name,
 		return cc_errf(e, "%s: adjustments[%zu][0].sub_leaf: expected "
 				  "an object {start, end}, got %s",
 			       name, idx, sub ? cc_json_type(sub) : "nothing");
-	why = cc_json_u32(cJSON_GetObjectItemCaseSensitive(sub, "start"),
-			  &a->start);
-	if (why != NULL)
-		return cc_errf(e, "%s: adjustments[%zu][0].sub_leaf.start: "
-				  "expected an integer 0..4294967295 (%s)",
-			       name, idx, why);
-	why = cc_json_u32(cJSON_GetObjectItemCaseSensitive(sub, "end"),
-			  &a->end);
-	if (why != NULL)
-		return cc_errf(e, "%s: adjustments[%zu][0].sub_leaf.end: "
-				  "expected an integer 0..4294967295 (%s)",
-			       name, idx, why);
+	snprintf(where, sizeof where, "adjustments[%zu][0].sub_leaf", idx);
+	if (member_u32(sub, "start", 0, &a->start, name, where, e) < 0 ||
+	    member_u32(sub, "end", 0, &a->end, name, where, e) < 0)
+		return -1;
 	if (a->start > a->end)
 		return cc_errf(e, "%s: adjustments[%zu][0].sub_leaf: start %u "
 				  "is after end %u",
@@ -627,64 +631,62 @@ static int put_leaf(struct cc_set *s, const struct adj *a, size_t n,
 	return rc;
 }
 
-static struct cc_set *chv_profile_read(const char *buf, size_t len,
-				       const char *name,
-				       const struct fmt_opts *opts,
-				       struct cc_err *e)
+/* The optional string members "hypervisor" and "cpu_vendor" of ROOT
+ * into S's metadata; -1 with E. */
+static int read_profile_meta(const cJSON *root, struct cc_set *s,
+			     const char *name, struct cc_err *e)
 {
-	cJSON *root;
-	const cJSON *adjs, *it, *j;
-	struct cc_set *s = NULL;
-	struct adj *a = NULL, *sorted = NULL, *mine = NULL;
-	size_t n = 0, i, k, nmine = 0;
-	struct cc_buf want, got;
+	static const char *const keys[] = {"hypervisor", "cpu_vendor"};
+	size_t i;
 
-	if (opts != NULL && opts->cpu > 0)
-		return cc_errf(e, "%s: no CPU %d: the file describes one CPU",
-			       name, opts->cpu),
-		       NULL;
-	root = cc_json_parse(buf, len, name, e);
-	cc_buf_init(&want);
-	cc_buf_init(&got);
-	if (root == NULL)
-		return NULL;
-	if (!cJSON_IsObject(root)) {
-		cc_errf(e, "%s: expected a Cloud Hypervisor profile object "
-			   "{hypervisor, cpu_vendor, adjustments}, got %s",
-			name, cc_json_type(root));
-		goto fail;
-	}
-	s = cc_set_new(name, CC_KIND_PROFILE);
-	s->uncovered = CC_UNCOVERED_ZERO;
 	for (i = 0; i < 2; i++) {
-		const char *key = i == 0 ? "hypervisor" : "cpu_vendor";
+		const cJSON *j = cJSON_GetObjectItemCaseSensitive(root, keys[i]);
 
-		j = cJSON_GetObjectItemCaseSensitive(root, key);
 		if (j == NULL)
 			continue;
-		if (!cJSON_IsString(j)) {
-			cc_errf(e, "%s: %s: expected a string, got %s", name,
-				key, cc_json_type(j));
-			goto fail;
-		}
-		cc_set_meta_set(s, key, j->valuestring, 0);
+		if (!cJSON_IsString(j))
+			return cc_errf(e, "%s: %s: expected a string, got %s",
+				       name, keys[i], cc_json_type(j));
+		cc_set_meta_set(s, keys[i], j->valuestring, 0);
 	}
-	adjs = cJSON_GetObjectItemCaseSensitive(root, "adjustments");
-	if (!cJSON_IsArray(adjs)) {
-		cc_errf(e, "%s: adjustments: expected an array, got %s", name,
-			adjs ? cc_json_type(adjs) : "nothing");
-		goto fail;
-	}
-	a = cc_xmalloc(((size_t)cJSON_GetArraySize(adjs) + 1) * sizeof *a);
+	return 0;
+}
+
+/* The adjustments of ROOT in file order into *A (N of them); -1 with E
+ * (*A is then still to be freed). */
+static int read_adjs(const cJSON *root, struct adj **a, size_t *n,
+		     const char *name, struct cc_err *e)
+{
+	const cJSON *adjs = cJSON_GetObjectItemCaseSensitive(root,
+							      "adjustments");
+	const cJSON *it;
+
+	*n = 0;
+	if (!cJSON_IsArray(adjs))
+		return cc_errf(e, "%s: adjustments: expected an array, got %s",
+			       name, adjs ? cc_json_type(adjs) : "nothing");
+	*a = cc_xmalloc(((size_t)cJSON_GetArraySize(adjs) + 1) * sizeof **a);
 	cJSON_ArrayForEach(it, adjs)
 	{
-		if (read_adj(it, n, name, &a[n], e) < 0)
-			goto fail;
-		n++;
+		if (read_adj(it, *n, name, &(*a)[*n], e) < 0)
+			return -1;
+		(*n)++;
 	}
-	/* Same register of a leaf: ranges must not overlap, except exact
-	 * repeats (Cloud Hypervisor's generator writes some). */
-	sorted = cc_xmalloc((n + 1) * sizeof *sorted);
+	return 0;
+}
+
+/*
+ * Put A[0..N) into S: sorted by (leaf, register, start); within the same
+ * register of a leaf ranges must not overlap, except exact repeats (Cloud
+ * Hypervisor's generator writes some), which are dropped.  -1 with E.
+ */
+static int put_adjs(struct cc_set *s, const struct adj *a, size_t n,
+		    const char *name, struct cc_err *e)
+{
+	struct adj *sorted = cc_xmalloc((n + 1) * sizeof *sorted);
+	size_t i, k;
+	int rc = 0;
+
 	if (n)
 		memcpy(sorted, a, n * sizeof *a);
 	qsort(sorted, n, sizeof *sorted, cmp_adj);
@@ -696,32 +698,41 @@ static struct cc_set *chv_profile_read(const char *buf, size_t len,
 			if (p->start == c->start && p->end == c->end &&
 			    p->mask == c->mask && p->repl == c->repl)
 				continue; /* exact repeat */
-			cc_errf(e,
-				"%s: adjustments[%zu][0]: leaf 0x%08x %s "
-				"subleaves %u..%u overlap adjustments[%zu] "
-				"(subleaves %u..%u) with other values",
-				name, c->src, c->leaf,
-				cc_reg_name((enum cc_reg)c->reg), c->start,
-				c->end, p->src, p->start, p->end);
-			goto fail;
+			rc = cc_errf(e,
+				     "%s: adjustments[%zu][0]: leaf 0x%08x %s "
+				     "subleaves %u..%u overlap adjustments[%zu] "
+				     "(subleaves %u..%u) with other values",
+				     name, c->src, c->leaf,
+				     cc_reg_name((enum cc_reg)c->reg), c->start,
+				     c->end, p->src, p->start, p->end);
+			goto done;
 		}
 		sorted[k++] = *c;
 	}
 	/* one leaf at a time, sorted by (reg, start) within it */
-	for (i = 0; i < k;) {
+	for (i = 0; i < k && rc == 0;) {
 		size_t m = i;
 
 		while (m < k && sorted[m].leaf == sorted[i].leaf)
 			m++;
-		if (put_leaf(s, &sorted[i], m - i, name, e) < 0)
-			goto fail;
+		rc = put_leaf(s, &sorted[i], m - i, name, e);
 		i = m;
 	}
+done:
 	free(sorted);
-	sorted = NULL;
-	if (cc_set_finish(s, e) < 0)
-		goto fail;
-	/* Keep the file's order when it is not the writer's own. */
+	return rc;
+}
+
+/* Keep the file's adjustment order A[0..N) in S's metadata when it is not
+ * the order the writer would use. */
+static void keep_order(struct cc_set *s, const struct adj *a, size_t n)
+{
+	struct cc_buf want, got;
+	struct adj *mine;
+	size_t i, nmine = 0;
+
+	cc_buf_init(&want);
+	cc_buf_init(&got);
 	mine = build_adjs(s, &nmine);
 	for (i = 0; i < nmine; i++)
 		order_token(&want, &mine[i]);
@@ -731,16 +742,45 @@ static struct cc_set *chv_profile_read(const char *buf, size_t len,
 	    (got.len && memcmp(got.data, want.data, got.len) != 0))
 		cc_set_meta_set(s, CHV_ORDER_KEY, got.data, 0);
 	free(mine);
-	free(a);
 	cc_buf_free(&want);
 	cc_buf_free(&got);
+}
+
+static struct cc_set *chv_profile_read(const char *buf, size_t len,
+				       const char *name,
+				       const struct fmt_opts *opts,
+				       struct cc_err *e)
+{
+	cJSON *root;
+	struct cc_set *s = NULL;
+	struct adj *a = NULL;
+	size_t n = 0;
+
+	if (opts != NULL && opts->cpu > 0)
+		return cc_errf(e, "%s: no CPU %d: the file describes one CPU",
+			       name, opts->cpu),
+		       NULL;
+	root = cc_json_parse(buf, len, name, e);
+	if (root == NULL)
+		return NULL;
+	if (!cJSON_IsObject(root)) {
+		cc_errf(e, "%s: expected a Cloud Hypervisor profile object "
+			   "{hypervisor, cpu_vendor, adjustments}, got %s",
+			name, cc_json_type(root));
+		goto fail;
+	}
+	s = cc_set_new(name, CC_KIND_PROFILE);
+	s->uncovered = CC_UNCOVERED_ZERO;
+	if (read_profile_meta(root, s, name, e) < 0 ||
+	    read_adjs(root, &a, &n, name, e) < 0 ||
+	    put_adjs(s, a, n, name, e) < 0 || cc_set_finish(s, e) < 0)
+		goto fail;
+	keep_order(s, a, n);
+	free(a);
 	cJSON_Delete(root);
 	return s;
 fail:
-	free(sorted);
 	free(a);
-	cc_buf_free(&want);
-	cc_buf_free(&got);
 	cJSON_Delete(root);
 	cc_set_free(s);
 	return NULL;

@@ -1,6 +1,7 @@
 /*
  * Profiles at work: generating one from a CPUID set, applying one to a
- * host, the baseline profile of a fleet, and the fleet's migration matrix.
+ * host, and the baseline profile of a fleet.  (The fleet's migration
+ * matrix is matrix.h.)
  *
  * A profile (a cc_set of kind CC_KIND_PROFILE) fixes some bits and leaves
  * the rest to the host: applied to a host register it gives
@@ -16,14 +17,6 @@
  * reported as a conflict) and identity fields (family, model, stepping)
  * come from the oldest source.  XSAVE components the baseline no longer
  * enables are described as absent.
- *
- * The matrix answers "can a guest from set i run on set j" for every pair
- * with the same verdict as cc_diff, but compares per register with
- * precomputed masks: each set is reduced once to a vector of the registers
- * that can block a migration (subset bits, bits no field names,
- * ge/le/equal fields), sets with equal vectors share one class, and cells
- * are computed per pair of classes.  Fields are named only for cells that
- * are blocked, and only on request.
  *
  * Everything here is pure: no printing, no exit; errors name the input.
  */
@@ -120,42 +113,10 @@ struct cc_baseline *cc_profile_baseline(const struct cc_set *const *src,
 					struct cc_err *e);
 void cc_baseline_free(struct cc_baseline *b);
 
-/* ---------------------------------------------------------------- matrix */
-
-enum cc_cell {
-	CC_CELL_OK,      /* a guest of the row can run on the column */
-	CC_CELL_BLOCKED, /* incompatible fields */
-	CC_CELL_VENDOR,  /* vendor mismatch */
-};
-
-/* What blocks a cell: a field (or, FIELD NULL, one unnamed bit). */
-struct cc_blocker {
-	const struct cc_field *field;
-	uint32_t leaf, subleaf;
-	uint8_t reg, lo, hi;
-};
-
-struct cc_matrix;
-
-/* Precompute the matrix of SETS[0..N) (borrowed; they and D must outlive
- * the matrix). */
-struct cc_matrix *cc_matrix_new(const struct cc_set *const *sets, size_t n,
-				const struct cc_defs *d);
-void cc_matrix_free(struct cc_matrix *m);
-
-/* Can a guest that sees set I run on set J? */
-enum cc_cell cc_matrix_cell(const struct cc_matrix *m, size_t i, size_t j);
-
-/* Sets with equal vectors share a class; cells depend only on classes. */
-size_t cc_matrix_nclasses(const struct cc_matrix *m);
-size_t cc_matrix_class(const struct cc_matrix *m, size_t i);
-
-/*
- * The blockers of cell (I, J) in position order, into OUT (CAP entries);
- * returns how many there are (possibly more than CAP).  0 for OK and
- * vendor-mismatch cells.
- */
-size_t cc_matrix_blockers(const struct cc_matrix *m, size_t i, size_t j,
-			  struct cc_blocker *out, size_t cap);
+/* Keep only the costs a guest can see in VIEW (enum cc_view, guest.h):
+ * in the guest view a source gives up nothing a KVM guest never sees (the
+ * maximum leaf, topology, HWP, RDT ...).  The profile is unchanged. */
+void cc_baseline_view(struct cc_baseline *b, const struct cc_defs *d,
+		      int view);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * The explorer's terminal front end: the only module that includes curses.
+ * The explorer's terminal front end: the only module that includes curses
+ * (tui.c: session and input; tui_draw.c: drawing).
  * It draws a struct view (view.h) and turns keys, mouse clicks and resizes
  * into calls on it; every piece of state worth keeping lives in the view.
  *

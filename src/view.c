@@ -1,9 +1,12 @@
 /*
- * The explorer's view model: see view.h.
+ * The explorer's view model: see view.h.  This file holds rows, groups,
+ * visibility, navigation, the filter, swap, and the words the screen shows
+ * for them (summary, footer, short statuses); search is view_search.c and
+ * the what-if edits view_whatif.c (shared internals: view_priv.h).
  *
  * Every change that alters the rows (filter, swap, what-if) goes through
  * one pattern: remember the selected position as a key (leaf, subleaf,
- * register, bits), rebuild, then relocate the key in the new visible
+ * register, bits), rebuild, then view_relocate the key in the new visible
  * lists, falling back to the nearest following position.  Scroll offsets
  * are only ever clamped, never recomputed from scratch, so the screen
  * moves as little as possible.
@@ -13,26 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cc_buf.h"
-#include "fmt.h"
+#include "guest.h"
+#include "report.h"
 #include "view.h"
-
-struct view_toggle {
-	uint32_t leaf, subleaf;
-	uint8_t reg, bit;
-	uint32_t old_reg, old_known; /* the bit's previous value and known mask */
-	uint8_t old_absent;          /* the register's previous absent bit */
-	const struct cc_field *field; /* for the profile's metadata, or NULL */
-};
-
-struct key {
-	uint32_t leaf, subleaf;
-	uint8_t reg, lo, hi;
-	int valid; /* 0: no selection */
-	int group_only; /* a group is selected but none of its rows */
-};
+#include "view_priv.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -42,17 +31,17 @@ static uint32_t full_mask(const struct cc_finding *f)
 				      : ((1u << (f->hi - f->lo + 1)) - 1);
 }
 
-static int row_nonzero(const struct view_row *r)
+int view_row_nonzero(const struct view_row *r)
 {
 	return r->f.src != 0 || r->f.src_known != full_mask(&r->f);
 }
 
-static int row_is_difference(const struct view_row *r)
+int view_row_is_difference(const struct view_row *r)
 {
-	return r->mark <= VIEW_MARK_INFO;
+	return r->mark <= VIEW_MARK_INFO || r->mark == VIEW_MARK_FOLDED;
 }
 
-static int row_visible(const struct view *v, const struct view_row *r)
+int view_row_visible(const struct view *v, const struct view_row *r)
 {
 	if (r->toggled)
 		return 1;
@@ -60,11 +49,11 @@ static int row_visible(const struct view *v, const struct view_row *r)
 	case VIEW_FILTER_INCOMPATIBLE:
 		return r->mark == VIEW_MARK_INCOMPATIBLE;
 	case VIEW_FILTER_DIFFERENT:
-		return row_is_difference(r);
+		return view_row_is_difference(r);
 	case VIEW_FILTER_ALL:
 		return 1;
 	case VIEW_FILTER_NONZERO:
-		return row_nonzero(r);
+		return view_row_nonzero(r);
 	}
 	return 1;
 }
@@ -90,6 +79,13 @@ static int cmp_row(const void *a, const void *b)
 	if (x->lo != y->lo)
 		return x->lo < y->lo ? -1 : 1;
 	return (x->hi > y->hi) - (x->hi < y->hi);
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct view_group *x = a, *y = b;
+
+	return (x->order > y->order) - (x->order < y->order);
 }
 
 static void fix_scroll(struct view_list *l, size_t n)
@@ -186,6 +182,10 @@ static uint8_t mark_of(const struct cc_finding *f)
 		return VIEW_MARK_MATCH;
 	if (f->status == CC_STATUS_HOSTDEP)
 		return VIEW_MARK_HOSTDEP;
+	if (f->unseen)
+		return VIEW_MARK_UNSEEN;
+	if (f->folded)
+		return VIEW_MARK_FOLDED;
 	switch (f->severity) {
 	case CC_SEV_INCOMPATIBLE:
 		return VIEW_MARK_INCOMPATIBLE;
@@ -244,16 +244,41 @@ static void build_groups(struct view *v)
 			g->subleaf = r->f.subleaf;
 			g->reg = r->f.reg;
 			g->first = i;
+			g->order = r->order;
 		}
 		g->n++;
-		if (row_is_difference(r))
+		if (r->order < g->order)
+			g->order = r->order;
+		if (r->mark <= VIEW_MARK_INFO)
 			g->count[r->f.severity]++;
-		if (row_nonzero(r))
+		if (view_row_nonzero(r))
 			g->nonzero++;
 	}
 }
 
-static void build_rows(struct view *v)
+/* Put the groups (built on rows in position order) in the order of their
+ * least row order, and the rows with them. */
+static void order_groups(struct view *v)
+{
+	struct view_row *rows;
+	size_t i, at = 0;
+
+	if (v->ngroups < 2)
+		return;
+	qsort(v->groups, v->ngroups, sizeof *v->groups, cmp_group);
+	rows = cc_xmalloc(v->nrows * sizeof *rows);
+	for (i = 0; i < v->ngroups; i++) {
+		struct view_group *g = &v->groups[i];
+
+		memcpy(rows + at, v->rows + g->first, g->n * sizeof *rows);
+		g->first = at;
+		at += g->n;
+	}
+	free(v->rows);
+	v->rows = rows;
+}
+
+void view_build_rows(struct view *v)
 {
 	size_t i, cap = 0;
 
@@ -267,6 +292,7 @@ static void build_rows(struct view *v)
 
 		memset(&o, 0, sizeof o);
 		o.with_matches = 1;
+		o.view = v->judge;
 		v->report = cc_diff(v->side[0].set, v->side[1].set, v->defs, &o);
 		for (i = 0; i < v->report->n; i++) {
 			struct view_row r;
@@ -274,6 +300,7 @@ static void build_rows(struct view *v)
 			memset(&r, 0, sizeof r);
 			r.f = v->report->findings[i];
 			r.mark = mark_of(&r.f);
+			r.order = i;
 			add_row(v, &cap, &r);
 		}
 	} else {
@@ -281,8 +308,16 @@ static void build_rows(struct view *v)
 	}
 	if (v->nrows > 1)
 		qsort(v->rows, v->nrows, sizeof *v->rows, cmp_row);
+	memset(v->nmark, 0, sizeof v->nmark);
+	for (i = 0; i < v->nrows; i++) {
+		if (!v->two)
+			v->rows[i].order = i;
+		v->nmark[v->rows[i].mark]++;
+	}
 	mark_toggles(v);
 	build_groups(v);
+	if (v->two)
+		order_groups(v);
 }
 
 /* ------------------------------------------------------------ visibility */
@@ -292,7 +327,7 @@ static int group_visible(const struct view *v, const struct view_group *g)
 	size_t i;
 
 	for (i = g->first; i < g->first + g->n; i++)
-		if (row_visible(v, &v->rows[i]))
+		if (view_row_visible(v, &v->rows[i]))
 			return 1;
 	return 0;
 }
@@ -322,7 +357,7 @@ static void compute_vrows(struct view *v)
 	if (g == NULL)
 		return;
 	for (i = g->first; i < g->first + g->n; i++)
-		if (row_visible(v, &v->rows[i]))
+		if (view_row_visible(v, &v->rows[i]))
 			v->vrows[v->nvrows++] = i;
 }
 
@@ -336,11 +371,11 @@ static void select_group_line(struct view *v, size_t line)
 	fix_scroll(&v->list[VIEW_PANE_ROWS], v->nvrows);
 }
 
-static struct key current_key(const struct view *v)
+struct view_key view_current_key(const struct view *v)
 {
 	const struct view_group *g = view_group(v);
 	const struct view_row *r = view_row(v);
-	struct key k;
+	struct view_key k;
 
 	memset(&k, 0, sizeof k);
 	if (r != NULL) {
@@ -360,9 +395,9 @@ static struct key current_key(const struct view *v)
 	return k;
 }
 
-static struct key row_key(const struct view_row *r)
+struct view_key view_row_key(const struct view_row *r)
 {
-	struct key k;
+	struct view_key k;
 
 	memset(&k, 0, sizeof k);
 	k.leaf = r->f.leaf;
@@ -374,9 +409,40 @@ static struct key row_key(const struct view_row *r)
 	return k;
 }
 
+/* The visible group line of K's register, else of the register at the
+ * nearest position after it, else the last line; *SAME says whether it is
+ * K's own. */
+static size_t nearest_group(const struct view *v, const struct view_key *k,
+			    int *same)
+{
+	size_t gi, best = v->nvgroups;
+
+	*same = 0;
+	for (gi = 0; gi < v->nvgroups; gi++) {
+		const struct view_group *g = &v->groups[v->vgroups[gi]];
+		const struct view_group *b;
+		int c = cmp3(g->leaf, g->subleaf, g->reg, k->leaf, k->subleaf,
+			     k->reg);
+
+		if (c == 0) {
+			*same = 1;
+			return gi;
+		}
+		if (c < 0)
+			continue;
+		b = best < v->nvgroups ? &v->groups[v->vgroups[best]] : NULL;
+		if (b == NULL || cmp3(g->leaf, g->subleaf, g->reg, b->leaf,
+				      b->subleaf, b->reg) < 0)
+			best = gi;
+	}
+	if (best < v->nvgroups)
+		return best;
+	return v->nvgroups ? v->nvgroups - 1 : 0;
+}
+
 /* Recompute the visible lists and put the cursors on K, or on the nearest
  * position after it (else the last one). */
-static void relocate(struct view *v, const struct key *k)
+void view_relocate(struct view *v, const struct view_key *k)
 {
 	struct view_list *gl = &v->list[VIEW_PANE_GROUPS];
 	struct view_list *rl = &v->list[VIEW_PANE_ROWS];
@@ -384,20 +450,8 @@ static void relocate(struct view *v, const struct key *k)
 	int same = 0;
 
 	compute_vgroups(v);
-	if (k->valid) {
-		for (gi = 0; gi < v->nvgroups; gi++) {
-			const struct view_group *g = &v->groups[v->vgroups[gi]];
-			int c = cmp3(g->leaf, g->subleaf, g->reg, k->leaf,
-				     k->subleaf, k->reg);
-
-			if (c >= 0) {
-				same = c == 0;
-				break;
-			}
-		}
-		if (gi == v->nvgroups && gi > 0)
-			gi--;
-	}
+	if (k->valid)
+		gi = nearest_group(v, k, &same);
 	gl->cursor = gi;
 	fix_scroll(gl, v->nvgroups);
 	compute_vrows(v);
@@ -418,26 +472,26 @@ static void relocate(struct view *v, const struct key *k)
 
 /* Select row RI (an index into rows), widening the filter if it is
  * hidden. */
-static void jump(struct view *v, size_t ri)
+void view_jump(struct view *v, size_t ri)
 {
 	const struct view_row *r = &v->rows[ri];
-	struct key k = row_key(r);
+	struct view_key k = view_row_key(r);
 
-	if (!row_visible(v, r)) {
+	if (!view_row_visible(v, r)) {
 		if (!v->two)
 			v->filter = VIEW_FILTER_ALL;
-		else if (row_is_difference(r) &&
+		else if (view_row_is_difference(r) &&
 			 v->filter == VIEW_FILTER_INCOMPATIBLE)
 			v->filter = VIEW_FILTER_DIFFERENT;
 		else
 			v->filter = VIEW_FILTER_ALL;
 	}
-	relocate(v, &k);
+	view_relocate(v, &k);
 	v->pane = VIEW_PANE_ROWS;
 }
 
 /* Index into rows of the selected row; 0 with *HAVE 0 when none. */
-static size_t current_index(const struct view *v, int *have)
+size_t view_current_index(const struct view *v, int *have)
 {
 	const struct view_group *g = view_group(v);
 
@@ -455,40 +509,47 @@ static size_t current_index(const struct view *v, int *have)
 
 /* ------------------------------------------------------------ lifetime */
 
+/* The first visible row in the report's order (two sets), else the
+ * first line. */
 static void initial_selection(struct view *v)
 {
-	struct key k;
-	size_t i;
+	struct view_key k;
+	size_t i, best = v->nrows;
 
 	memset(&k, 0, sizeof k);
 	k.valid = 1;
-	for (i = 0; v->two && i < v->nrows; i++) {
-		const struct view_row *r = &v->rows[i];
-
-		if (r->mark == VIEW_MARK_INCOMPATIBLE &&
-		    r->f.change == CC_CHANGE_MISSING && r->f.lo == r->f.hi &&
-		    r->f.field != NULL) {
-			k = row_key(r);
-			break;
-		}
-	}
-	relocate(v, &k);
+	for (i = 0; v->two && i < v->nrows; i++)
+		if (view_row_visible(v, &v->rows[i]) &&
+		    (best == v->nrows || v->rows[i].order < v->rows[best].order))
+			best = i;
+	if (best < v->nrows)
+		k = view_row_key(&v->rows[best]);
+	else if (v->nrows > 0)
+		k = view_row_key(&v->rows[0]);
+	view_relocate(v, &k);
 }
 
 struct view *view_new(const struct cc_set *a, const struct cc_set *b,
 		      const struct cc_defs *d)
 {
+	return view_new_in(a, b, d, CC_VIEW_GUEST);
+}
+
+struct view *view_new_in(const struct cc_set *a, const struct cc_set *b,
+			 const struct cc_defs *d, int judge)
+{
 	struct view *v = cc_xcalloc(1, sizeof *v);
 	size_t i, ninc = 0, ndiff = 0;
 
 	v->defs = d;
+	v->judge = judge;
 	v->two = b != NULL;
 	v->side[0].set = cc_set_dup(a);
 	v->side[1].set = b ? cc_set_dup(b) : NULL;
-	build_rows(v);
+	view_build_rows(v);
 	for (i = 0; i < v->nrows; i++) {
 		ninc += v->rows[i].mark == VIEW_MARK_INCOMPATIBLE;
-		ndiff += row_is_difference(&v->rows[i]);
+		ndiff += view_row_is_difference(&v->rows[i]);
 	}
 	if (!v->two)
 		v->filter = VIEW_FILTER_NONZERO;
@@ -619,10 +680,10 @@ const char *view_filter_name(enum view_filter f)
 
 void view_set_filter(struct view *v, enum view_filter f)
 {
-	struct key k = current_key(v);
+	struct view_key k = view_current_key(v);
 
 	v->filter = f;
-	relocate(v, &k);
+	view_relocate(v, &k);
 	snprintf(v->message, sizeof v->message, "filter: %s",
 		 view_filter_name(f));
 }
@@ -643,428 +704,46 @@ void view_cycle_filter(struct view *v)
 	view_set_filter(v, f);
 }
 
-/* ------------------------------------------------------------ search */
-
-struct pos {
-	uint32_t leaf, subleaf;
-	int has_sub;
-	int reg;    /* -1: any */
-	int lo, hi; /* -1: any */
-};
-
-static int parse_num(const char **s, int base, uint32_t *out)
-{
-	const char *p = *s;
-	unsigned long x;
-	char *end;
-
-	if (base == 10 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-		base = 16;
-	if (!((*p >= '0' && *p <= '9') ||
-	      (base == 16 && ((*p >= 'a' && *p <= 'f') ||
-			      (*p >= 'A' && *p <= 'F')))))
-		return -1;
-	x = strtoul(p, &end, base);
-	if (end == p || x > UINT32_MAX)
-		return -1;
-	*out = (uint32_t)x;
-	*s = end;
-	return 0;
-}
-
-/* "7.0.ebx[16]", "0x7.0", "CPUID.(7,0).EBX[31:0]", "(0xd,1).eax".  Returns
- * 0 when Q is a position. */
-static int parse_position(const char *q, struct pos *p)
-{
-	const char *s = q;
-	uint32_t x;
-
-	memset(p, 0, sizeof *p);
-	p->reg = p->lo = p->hi = -1;
-	if (strncasecmp(s, "cpuid.", 6) == 0)
-		s += 6;
-	if (*s == '(') {
-		s++;
-		if (parse_num(&s, 16, &p->leaf) < 0 || *s++ != ',')
-			return -1;
-		while (*s == ' ')
-			s++;
-		if (parse_num(&s, 10, &p->subleaf) < 0 || *s++ != ')')
-			return -1;
-		p->has_sub = 1;
-	} else {
-		if (parse_num(&s, 16, &p->leaf) < 0 || *s++ != '.')
-			return -1;
-		if (parse_num(&s, 10, &p->subleaf) < 0)
-			return -1;
-		p->has_sub = 1;
-	}
-	if (*s == '.') {
-		char reg[4];
-
-		s++;
-		if (strlen(s) < 3)
-			return -1;
-		memcpy(reg, s, 3);
-		reg[3] = '\0';
-		p->reg = cc_reg_parse(reg);
-		if (p->reg < 0)
-			return -1;
-		s += 3;
-	}
-	if (*s == '[' && p->reg >= 0) {
-		s++;
-		if (parse_num(&s, 10, &x) < 0 || x > 31)
-			return -1;
-		p->hi = p->lo = (int)x;
-		if (*s == ':') {
-			s++;
-			if (parse_num(&s, 10, &x) < 0 || x > (uint32_t)p->hi)
-				return -1;
-			p->lo = (int)x;
-		}
-		if (*s++ != ']')
-			return -1;
-	}
-	return *s == '\0' ? 0 : -1;
-}
-
-/* 0: no match, 1: match, 2: exact match. */
-static int row_matches(const struct view_row *r, const char *q,
-		       const struct pos *p)
-{
-	const struct cc_finding *f = &r->f;
-
-	if (p != NULL) {
-		if (f->leaf != p->leaf || (p->has_sub && f->subleaf != p->subleaf))
-			return 0;
-		if (p->reg >= 0 && f->reg != p->reg)
-			return 0;
-		if (p->lo < 0)
-			return 2;
-		if (f->lo > p->hi || f->hi < p->lo)
-			return 0;
-		return f->lo == p->lo && f->hi == p->hi ? 2 : 1;
-	}
-	if (f->field == NULL)
-		return 0;
-	if (cc_field_matches(f->field, q, 0))
-		return 2;
-	return cc_field_matches(f->field, q, 1);
-}
-
-size_t view_search(struct view *v, const char *q)
-{
-	/* candidates in order of preference: an exact match that the
-	 * filter shows, any exact match, a visible match from the cursor
-	 * on, any match from the cursor on, the first match */
-	enum { EXACT_VIS, EXACT, AFTER_VIS, AFTER, FIRST, NPICK };
-	size_t pick[NPICK], i, n = 0, len, cur;
-	int have[NPICK], k, have_cur;
-	struct pos p;
-	const struct pos *pp;
-
-	while (*q == ' ')
-		q++;
-	len = strlen(q);
-	while (len > 0 && q[len - 1] == ' ')
-		len--;
-	if (len == 0 || len >= sizeof v->query) {
-		v->query[0] = '\0';
-		snprintf(v->message, sizeof v->message,
-			 len ? "search text too long" : "search cleared");
-		return 0;
-	}
-	memcpy(v->query, q, len);
-	v->query[len] = '\0';
-	pp = parse_position(v->query, &p) == 0 ? &p : NULL;
-	cur = current_index(v, &have_cur);
-	memset(have, 0, sizeof have);
-	memset(pick, 0, sizeof pick);
-	for (i = 0; i < v->nrows; i++) {
-		int m = row_matches(&v->rows[i], v->query, pp);
-		int vis = row_visible(v, &v->rows[i]);
-		int cand[NPICK];
-
-		if (!m)
-			continue;
-		n++;
-		cand[EXACT_VIS] = m == 2 && vis;
-		cand[EXACT] = m == 2;
-		cand[AFTER_VIS] = (!have_cur || i >= cur) && vis;
-		cand[AFTER] = !have_cur || i >= cur;
-		cand[FIRST] = 1;
-		for (k = 0; k < NPICK; k++) {
-			if (cand[k] && !have[k]) {
-				pick[k] = i;
-				have[k] = 1;
-			}
-		}
-	}
-	if (n == 0) {
-		snprintf(v->message, sizeof v->message,
-			 "no field matches '%s'", v->query);
-		return 0;
-	}
-	for (k = 0; !have[k]; k++)
-		;
-	jump(v, pick[k]);
-	snprintf(v->message, sizeof v->message, "'%s': %zu match%s%s",
-		 v->query, n, n == 1 ? "" : "es",
-		 n > 1 ? " (n/N: next/previous)" : "");
-	return n;
-}
-
-int view_search_next(struct view *v, int dir)
-{
-	struct pos p;
-	const struct pos *pp = NULL;
-	int have;
-	size_t cur = current_index(v, &have), i, step;
-
-	if (v->nrows == 0)
-		return 0;
-	if (v->query[0])
-		pp = parse_position(v->query, &p) == 0 ? &p : NULL;
-	if (!have)
-		cur = dir > 0 ? v->nrows - 1 : 0;
-	for (step = 1; step <= v->nrows; step++) {
-		const struct view_row *r;
-
-		if (dir > 0)
-			i = (cur + step) % v->nrows;
-		else
-			i = (cur + v->nrows - step % v->nrows) % v->nrows;
-		r = &v->rows[i];
-		if (v->query[0] ? row_matches(r, v->query, pp) != 0
-				: (row_visible(v, r) &&
-				   (v->two ? row_is_difference(r)
-					   : row_nonzero(r)))) {
-			if (have && i == cur)
-				break;
-			jump(v, i);
-			v->message[0] = '\0';
-			return 1;
-		}
-	}
-	snprintf(v->message, sizeof v->message, "%s",
-		 v->query[0] ? "no other match"
-			     : v->two ? "no other difference"
-				      : "no other non-zero field");
-	return 0;
-}
-
 /* ------------------------------------------------------------ swap */
 
 int view_swap(struct view *v)
 {
+	enum view_filter was = v->filter;
 	struct view_side tmp;
-	struct key k;
+	struct view_key k;
+	size_t i;
 
 	if (!v->two) {
 		snprintf(v->message, sizeof v->message,
-			 "only one set: nothing to swap");
+			 "swap needs two sets (explore A B)");
 		return -1;
 	}
-	k = current_key(v);
+	k = view_current_key(v);
 	tmp = v->side[0];
 	v->side[0] = v->side[1];
 	v->side[1] = tmp;
-	build_rows(v);
-	relocate(v, &k);
-	snprintf(v->message, sizeof v->message,
-		 "swapped A and B: the check is now %s",
-		 cc_verdict_name(v->report->verdict));
-	return 0;
-}
+	view_build_rows(v);
+	for (i = 0; i < v->nrows && !k.group_only; i++) {
+		const struct cc_finding *f = &v->rows[i].f;
 
-/* ------------------------------------------------------------ what-if */
-
-/* The entry of S covering (LEAF, SUB), writable. */
-static struct cc_leaf *entry(struct cc_set *s, uint32_t leaf, uint32_t sub)
-{
-	const struct cc_leaf *l = cc_set_get(s, leaf, sub);
-
-	return l ? &s->leaves[l - s->leaves] : NULL;
-}
-
-static void toggle_message(struct view *v, const char *name, const char *what)
-{
-	if (v->two)
-		snprintf(v->message, sizeof v->message,
-			 "what-if: %s %s on A; verdict %s (%zu incompatible)",
-			 name, what, cc_verdict_name(v->report->verdict),
-			 v->report->count[CC_SEV_INCOMPATIBLE]);
-	else
-		snprintf(v->message, sizeof v->message, "what-if: %s %s on A",
-			 name, what);
-}
-
-int view_toggle(struct view *v)
-{
-	const struct view_row *r = view_row(v);
-	struct view_side *sd = &v->side[0];
-	struct cc_set *s = sd->set;
-	struct view_toggle *t = NULL;
-	struct cc_leaf *l;
-	struct key k;
-	char buf[48];
-	const char *name;
-	uint32_t m, val, kn;
-	size_t i;
-
-	if (r == NULL) {
-		snprintf(v->message, sizeof v->message, "no field selected");
-		return -1;
-	}
-	name = view_row_name(r, buf, sizeof buf);
-	if (r->f.lo != r->f.hi) {
-		snprintf(v->message, sizeof v->message,
-			 "what-if turns one-bit features off; %s is a "
-			 "%u-bit value", name, r->f.hi - r->f.lo + 1);
-		return -1;
-	}
-	k = row_key(r);
-	m = 1u << r->f.lo;
-	for (i = 0; i < sd->ntoggles; i++) {
-		t = &sd->toggles[i];
-		if (t->leaf == r->f.leaf && t->subleaf == r->f.subleaf &&
-		    t->reg == r->f.reg && t->bit == r->f.lo)
+		if (f->leaf == k.leaf && f->subleaf == k.subleaf &&
+		    f->reg == k.reg && f->lo == k.lo && f->hi == k.hi)
 			break;
 	}
-	if (i < sd->ntoggles) {
-		/* turn it back on: restore the bit as it was */
-		l = entry(s, t->leaf, t->subleaf);
-		if (l != NULL) {
-			l->reg[t->reg] = (l->reg[t->reg] & ~m) | t->old_reg;
-			l->known[t->reg] = (l->known[t->reg] & ~m) | t->old_known;
-			l->absent |= t->old_absent;
-		}
-		sd->toggles[i] = sd->toggles[--sd->ntoggles];
-		build_rows(v);
-		relocate(v, &k);
-		toggle_message(v, name, "back on");
-		return 0;
-	}
-	val = cc_set_reg(s, r->f.leaf, r->f.subleaf, (enum cc_reg)r->f.reg, &kn);
-	if ((kn & m) && !(val & m)) {
-		snprintf(v->message, sizeof v->message, "%s is already off on A",
-			 name);
-		return -1;
-	}
-	l = entry(s, r->f.leaf, r->f.subleaf);
-	if (l == NULL) {
-		/* only a profile that leaves unnamed registers to the host
-		 * gets here: add an entry that names this register alone */
-		int reg;
+	if (k.valid && !k.group_only && i < v->nrows) {
+		enum view_pane p = v->pane;
 
-		l = cc_set_put(s, r->f.leaf, r->f.subleaf, r->f.subleaf);
-		if (l == NULL) {
-			snprintf(v->message, sizeof v->message,
-				 "cannot edit %s on A", name);
-			return -1;
-		}
-		for (reg = 0; reg < CC_NREGS; reg++)
-			l->known[reg] = 0;
-		l->absent = s->uncovered == CC_UNCOVERED_HOST ? 0xf : 0;
+		view_jump(v, i); /* widens the filter if the field is hidden */
+		v->pane = p;
+	} else {
+		view_relocate(v, &k);
 	}
-	sd->toggles = cc_xrealloc(sd->toggles,
-				  (sd->ntoggles + 1) * sizeof *sd->toggles);
-	t = &sd->toggles[sd->ntoggles++];
-	memset(t, 0, sizeof *t);
-	t->leaf = r->f.leaf;
-	t->subleaf = r->f.subleaf;
-	t->reg = r->f.reg;
-	t->bit = r->f.lo;
-	t->field = r->f.field;
-	t->old_reg = l->reg[t->reg] & m;
-	t->old_known = l->known[t->reg] & m;
-	t->old_absent = (uint8_t)(l->absent & (1u << t->reg));
-	l->reg[t->reg] &= ~m;
-	l->known[t->reg] |= m;
-	l->absent &= (uint8_t)~(1u << t->reg);
-	build_rows(v);
-	relocate(v, &k);
-	toggle_message(v, name, "off");
+	snprintf(v->message, sizeof v->message,
+		 "swapped A and B: the check is now %s%s%s",
+		 cc_verdict_name(v->report->verdict),
+		 v->filter != was ? "; filter: " : "",
+		 v->filter != was ? view_filter_name(v->filter) : "");
 	return 0;
-}
-
-/* A's name as a file stem: no directory, extension or odd characters. */
-static void side_stem(const struct view *v, char *out, size_t n)
-{
-	const char *name = v->side[0].set->name, *slash = strrchr(name, '/');
-	char stem[64];
-	size_t i, len;
-	char *dot;
-
-	if (slash != NULL)
-		name = slash + 1;
-	if (strncmp(name, "profile:", 8) == 0)
-		name += 8;
-	snprintf(stem, sizeof stem, "%s", name);
-	dot = strrchr(stem, '.');
-	if (dot != NULL && dot != stem)
-		*dot = '\0';
-	len = strlen(stem);
-	for (i = 0; i < len; i++) {
-		char c = stem[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		      c == '.'))
-			stem[i] = '-';
-	}
-	snprintf(out, n, "%s", len ? stem : "explore");
-}
-
-int view_write_profile(const struct view *v, const char *path,
-		       struct cc_err *e)
-{
-	const struct view_side *sd = &v->side[0];
-	struct cc_set *s = cc_set_dup(sd->set);
-	struct cc_buf b, off;
-	char stem[64];
-	size_t i;
-	int rc;
-
-	if (s->kind == CC_KIND_DUMP) {
-		/* every bit fixed: the profile pins exactly this CPU */
-		s->kind = CC_KIND_PROFILE;
-		s->uncovered = CC_UNCOVERED_ZERO;
-	}
-	side_stem(v, stem, sizeof stem);
-	free(s->name);
-	s->name = cc_xmalloc(strlen(stem) + sizeof "-whatif");
-	sprintf(s->name, "%s-whatif", stem);
-	cc_buf_init(&b);
-	cc_buf_init(&off);
-	for (i = 0; i < sd->ntoggles; i++) {
-		const struct view_toggle *t = &sd->toggles[i];
-
-		if (t->field != NULL)
-			cc_buf_printf(&off, "%s%s", i ? "," : "", t->field->name);
-		else
-			cc_buf_printf(&off, "%s%x.%u.%s[%u]", i ? "," : "",
-				      t->leaf, t->subleaf,
-				      cc_reg_name((enum cc_reg)t->reg), t->bit);
-	}
-	if (off.len)
-		cc_set_meta_set(s, "whatif_off", off.data, 0);
-	rc = fmt_native.write(&b, s, e);
-	if (rc == 0)
-		rc = cc_buf_save(&b, path, e);
-	cc_buf_free(&b);
-	cc_buf_free(&off);
-	cc_set_free(s);
-	return rc < 0 ? -1 : 0;
-}
-
-void view_profile_path(const struct view *v, char *out, size_t n)
-{
-	char stem[64];
-
-	side_stem(v, stem, sizeof stem);
-	snprintf(out, n, "%s-whatif.json", stem);
 }
 
 /* ------------------------------------------------------------ accessors */
@@ -1112,6 +791,9 @@ const char *view_mark_name(enum view_mark m)
 	case VIEW_MARK_MATCH: return "ok";
 	case VIEW_MARK_HOSTDEP: return "host";
 	case VIEW_MARK_VALUE: return "value";
+	case VIEW_MARK_FOLDED: return "folded";
+	case VIEW_MARK_UNSEEN: return "unseen";
+	case VIEW_NMARKS: break;
 	}
 	return "?";
 }
@@ -1125,6 +807,96 @@ char view_mark_symbol(enum view_mark m)
 	case VIEW_MARK_MATCH: return '=';
 	case VIEW_MARK_HOSTDEP: return '~';
 	case VIEW_MARK_VALUE: return ' ';
+	case VIEW_MARK_FOLDED: return 'v';
+	case VIEW_MARK_UNSEEN: return '-';
+	case VIEW_NMARKS: break;
 	}
 	return '?';
+}
+
+const char *view_row_status(const struct view_row *r)
+{
+	static const char *const conseq[] = {"X instr", "X state", "X mitig",
+					     "X capac", "X ident", "X other"};
+
+	switch ((enum view_mark)r->mark) {
+	case VIEW_MARK_INCOMPATIBLE:
+		return r->f.consequence < CC_NCONSEQ ? conseq[r->f.consequence]
+						     : "X inc";
+	case VIEW_MARK_WARNING: return "! warn";
+	case VIEW_MARK_INFO: return "i info";
+	case VIEW_MARK_MATCH: return "= ok";
+	case VIEW_MARK_HOSTDEP: return "~ host";
+	case VIEW_MARK_FOLDED: return "v fold";
+	case VIEW_MARK_UNSEEN: return "- unseen";
+	case VIEW_MARK_VALUE:
+	case VIEW_NMARKS: break;
+	}
+	return "";
+}
+
+int view_row_is_vendor(const struct view *v, const struct view_row *r)
+{
+	/* the finding the report keeps of a vendor mismatch: the first
+	 * differing register of the vendor string, not folded */
+	return v->two && v->report->vendor_mismatch &&
+	       r->mark == VIEW_MARK_INCOMPATIBLE && r->f.leaf == 0 &&
+	       r->f.reg != CC_EAX;
+}
+
+/* The counts, for the raw view and one set. */
+static void counts_summary(const struct view *v, char *out, size_t n)
+{
+	if (!v->two)
+		snprintf(out, n, "%zu fields in %zu registers", v->nrows,
+			 v->ngroups);
+	else
+		snprintf(out, n, "%zu incompatible, %zu warning%s, %zu info",
+			 v->report->count[CC_SEV_INCOMPATIBLE],
+			 v->report->count[CC_SEV_WARNING],
+			 v->report->count[CC_SEV_WARNING] == 1 ? "" : "s",
+			 v->report->count[CC_SEV_INFO]);
+}
+
+void view_summary(const struct view *v, char *out, size_t n)
+{
+	struct report_opts o = {"check", "linux", 0, 0};
+	struct cc_buf b;
+	const char *p;
+	size_t k = 0;
+
+	if (!v->two || v->report->view != CC_VIEW_GUEST) {
+		counts_summary(v, out, n);
+		return;
+	}
+	/* the text report's own line after the verdict, unwrapped, so the
+	 * two never say it in different words */
+	cc_buf_init(&b);
+	report_text(&b, v->report, &o);
+	p = strchr(b.data, '\n');
+	p = p ? p + 1 : b.data;
+	if (strncmp(p, "blocks:", 7) != 0 && strncmp(p, "differs:", 8) != 0) {
+		cc_buf_free(&b);
+		counts_summary(v, out, n);
+		return;
+	}
+	while (*p && k + 1 < n) {
+		if (p[0] == '\n' && strncmp(p + 1, "    ", 4) == 0) {
+			out[k++] = ' ';
+			p += 5;
+		} else if (p[0] == '\n') {
+			break;
+		} else {
+			out[k++] = *p++;
+		}
+	}
+	out[k] = '\0';
+	cc_buf_free(&b);
+}
+
+void view_footer(const struct view *v, char *out, size_t n)
+{
+	snprintf(out, n, "?:help /:search n/N:%s f:filter %sTab:pane q:quit",
+		 v->query[0] ? "match" : "next",
+		 v->two ? "s:swap space:what-if w:write " : "");
 }

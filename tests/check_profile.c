@@ -4,7 +4,7 @@
  * brand string, subleaf tails), the self-check, the baseline's
  * intersection, minimum, maximum and conflicts with per-source costs, and
  * the matrix, whose every cell must agree with cc_diff (on hand-made sets
- * and, when ../shared is there, on every pair of the corpus).
+ * and on every pair of the recorded CPUs in tests/data/cpus).
  *
  * Most tests use a small field database of their own (written to a
  * temporary directory and loaded like --defs), so that they test the
@@ -13,21 +13,18 @@
 #include "config.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cc_buf.h"
+#include "check_common.h"
 #include "diff.h"
 #include "fmt.h"
+#include "matrix.h"
 #include "profile.h"
 #include "source.h"
-
-#define INTEL_B 0x756e6547u
-#define INTEL_C 0x6c65746eu
-#define INTEL_D 0x49656e69u
 
 #define FLD(leaf, reg, lo, hi, name, rule, policy, extra)                      \
 	"{\"leaf\": \"" leaf "\", \"subleaf\": null, \"register\": \"" reg      \
@@ -94,27 +91,6 @@ static void teardown_defs(void)
 	tdefs = NULL;
 }
 
-static struct cc_leaf *put(struct cc_set *s, uint32_t leaf, uint32_t sub,
-			   uint32_t a, uint32_t b, uint32_t c, uint32_t d)
-{
-	struct cc_leaf *l = cc_set_put(s, leaf, sub, sub);
-
-	ck_assert_ptr_nonnull(l);
-	l->reg[CC_EAX] = a;
-	l->reg[CC_EBX] = b;
-	l->reg[CC_ECX] = c;
-	l->reg[CC_EDX] = d;
-	return l;
-}
-
-static void finish(struct cc_set *s)
-{
-	struct cc_err e;
-
-	if (cc_set_finish(s, &e) < 0)
-		ck_abort_msg("%s", e.msg);
-}
-
 /*
  * An Intel dump: leaf 1 signature SIG, flags ECX, counters EDX; leaf 2
  * (no field), leaf 4 with NCACHE subleaves, the extended range up to the
@@ -126,16 +102,16 @@ static struct cc_set *dump(const char *name, uint32_t sig, uint32_t ecx,
 	struct cc_set *s = cc_set_new(name, CC_KIND_DUMP);
 	int i;
 
-	put(s, 0, 0, 4, INTEL_B, INTEL_C, INTEL_D);
-	put(s, 1, 0, sig, 0x00100800, ecx, edx);
-	put(s, 2, 0, 0x00feff01, 0, 0, 0);
+	cct_put(s, 0, 0, 4, CCT_INTEL_B, CCT_INTEL_C, CCT_INTEL_D);
+	cct_put(s, 1, 0, sig, 0x00100800, ecx, edx);
+	cct_put(s, 2, 0, 0x00feff01, 0, 0, 0);
 	for (i = 0; i < ncache; i++)
-		put(s, 4, (uint32_t)i, 0x121 + (uint32_t)i, 0x3f, 0x3f, 0);
-	put(s, 0x80000000u, 0, 0x80000004u, 0, 0, 0);
-	put(s, 0x80000002u, 0, 0x65746e49, 0x6e49206c, 0, 0);
-	put(s, 0x80000003u, 0, 0, 0, 0, 0);
-	put(s, 0x80000004u, 0, 0, 0, 0, 0);
-	finish(s);
+		cct_put(s, 4, (uint32_t)i, 0x121 + (uint32_t)i, 0x3f, 0x3f, 0);
+	cct_put(s, 0x80000000u, 0, 0x80000004u, 0, 0, 0);
+	cct_put(s, 0x80000002u, 0, 0x65746e49, 0x6e49206c, 0, 0);
+	cct_put(s, 0x80000003u, 0, 0, 0, 0, 0);
+	cct_put(s, 0x80000004u, 0, 0, 0, 0, 0);
+	cct_finish(s);
 	return s;
 }
 
@@ -249,13 +225,13 @@ START_TEST(test_apply_uncovered_zero)
 
 	ck_assert_ptr_nonnull(p);
 	/* a host with more leaves, other flags, one cache level */
-	put(h, 0, 0, 7, INTEL_B, INTEL_C, INTEL_D);
-	put(h, 1, 0, 0x0657, 0xdeadbeef, 0xfffffff4, 0x00090909);
-	put(h, 3, 0, 1, 2, 3, 4);
-	put(h, 4, 0, 0x1fe3, 0x3f, 0x3f, 0);
-	put(h, 7, 0, 0, 0xffffffff, 0, 0);
-	put(h, 0x80000000u, 0, 0x80000004u, 0, 0, 0);
-	finish(h);
+	cct_put(h, 0, 0, 7, CCT_INTEL_B, CCT_INTEL_C, CCT_INTEL_D);
+	cct_put(h, 1, 0, 0x0657, 0xdeadbeef, 0xfffffff4, 0x00090909);
+	cct_put(h, 3, 0, 1, 2, 3, 4);
+	cct_put(h, 4, 0, 0x1fe3, 0x3f, 0x3f, 0);
+	cct_put(h, 7, 0, 0, 0xffffffff, 0, 0);
+	cct_put(h, 0x80000000u, 0, 0x80000004u, 0, 0, 0);
+	cct_finish(h);
 	g = cc_profile_apply(p, h, &e);
 	ck_assert_ptr_nonnull(g);
 	ck_assert_int_eq(g->kind, CC_KIND_DUMP);
@@ -311,7 +287,7 @@ START_TEST(test_apply_uncovered_host)
 	l->known[CC_EDX] = 0;
 	l->absent = (1u << CC_EAX) | (1u << CC_EBX);
 	l->known[CC_EAX] = l->known[CC_EBX] = 0;
-	finish(p);
+	cct_finish(p);
 	g = cc_profile_apply(p, h, &e);
 	ck_assert_ptr_nonnull(g);
 	ck_assert_uint_eq(reg(g, 1, 0, CC_ECX, NULL), 0xf1);
@@ -469,16 +445,16 @@ START_TEST(test_baseline_conflicts_and_errors)
 	cc_baseline_free(b);
 	/* vendor mix */
 	src[2] = cc_set_new("amd", CC_KIND_DUMP);
-	put(src[2], 0, 0, 1, 0x68747541, 0x444d4163, 0x69746e65);
-	finish(src[2]);
+	cct_put(src[2], 0, 0, 1, CCT_AMD_B, CCT_AMD_C, CCT_AMD_D);
+	cct_finish(src[2]);
 	ck_assert_ptr_null(cc_profile_baseline(
 		(const struct cc_set *const *)src, 3, tdefs, &o, &e));
 	ck_assert_ptr_nonnull(strstr(e.msg, "amd: vendor AuthenticAMD"));
 	cc_set_free(src[2]);
 	/* a profile among the sources */
 	src[2] = cc_set_new("prof", CC_KIND_PROFILE);
-	put(src[2], 0, 0, 1, INTEL_B, INTEL_C, INTEL_D);
-	finish(src[2]);
+	cct_put(src[2], 0, 0, 1, CCT_INTEL_B, CCT_INTEL_C, CCT_INTEL_D);
+	cct_finish(src[2]);
 	ck_assert_ptr_null(cc_profile_baseline(
 		(const struct cc_set *const *)src, 3, tdefs, &o, &e));
 	ck_assert_ptr_nonnull(strstr(e.msg, "prof: is a profile"));
@@ -504,8 +480,8 @@ START_TEST(test_matrix_cells)
 	s[2] = dump("a2", 0x0654, 0x1, 0x00010205, 1); /* same as a */
 	s[3] = dump("c", 0x0654, 0x1, 0x00010203, 1); /* cnt 3 */
 	s[4] = cc_set_new("amd", CC_KIND_DUMP);
-	put(s[4], 0, 0, 1, 0x68747541, 0x444d4163, 0x69746e65);
-	finish(s[4]);
+	cct_put(s[4], 0, 0, 1, CCT_AMD_B, CCT_AMD_C, CCT_AMD_D);
+	cct_finish(s[4]);
 	m = cc_matrix_new((const struct cc_set *const *)s, 5, tdefs);
 	ck_assert_uint_eq(cc_matrix_nclasses(m), 4);
 	ck_assert_uint_eq(cc_matrix_class(m, 0), cc_matrix_class(m, 2));
@@ -560,7 +536,7 @@ START_TEST(test_matrix_unnamed_bits_and_profiles)
 	l->known[CC_ECX] = 1;
 	l->known[CC_EAX] = l->known[CC_EBX] = l->known[CC_EDX] = 0;
 	l->absent = 0xb;
-	finish(s[2]);
+	cct_finish(s[2]);
 	m = cc_matrix_new((const struct cc_set *const *)s, 3, tdefs);
 	ck_assert_int_eq(cc_matrix_cell(m, 0, 1), CC_CELL_BLOCKED);
 	n = cc_matrix_blockers(m, 0, 1, bl, 8);
@@ -577,47 +553,7 @@ START_TEST(test_matrix_unnamed_bits_and_profiles)
 }
 END_TEST
 
-/* --------------------------------------------------------------- corpus */
-
-static size_t load_corpus(struct cc_set ***out)
-{
-	const char *shared = getenv("CPUCOMPAT_SHARED");
-	char dir[4096], path[8192];
-	struct dirent *de;
-	DIR *dp;
-	size_t n = 0;
-
-	snprintf(dir, sizeof dir, "%s/corpus/libvirt",
-		 shared ? shared : TOP_SRCDIR "/../shared");
-	*out = NULL;
-	dp = opendir(dir);
-	if (dp == NULL)
-		return 0;
-	while ((de = readdir(dp)) != NULL) {
-		struct cc_err e;
-		struct cc_set *s;
-
-		if (strstr(de->d_name, ".xml") == NULL)
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		s = fmt_load_file(path, NULL, NULL, &e);
-		if (s == NULL)
-			ck_abort_msg("corpus file does not load: %s", e.msg);
-		*out = cc_xrealloc(*out, (n + 1) * sizeof **out);
-		(*out)[n++] = s;
-	}
-	closedir(dp);
-	return n;
-}
-
-static void free_sets(struct cc_set **s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		cc_set_free(s[i]);
-	free(s);
-}
+/* --------------------------------------------------------- recorded CPUs */
 
 /* Does cell (I, J) name exactly the incompatible findings of R? */
 static void same_names(const struct cc_matrix *m, size_t i, size_t j,
@@ -642,24 +578,22 @@ static void same_names(const struct cc_matrix *m, size_t i, size_t j,
 			    bl[y].reg == f->reg && bl[y].lo == f->lo)
 				break;
 		ck_assert_msg(y < n, "%s -> %s: %s at 0x%x.%u missing",
-			      r->src->name, r->dst->name,
+			      r->source.name, r->target.name,
 			      f->field ? f->field->name : "(unnamed)",
 			      f->leaf, f->subleaf);
 	}
 	ck_assert_uint_eq(n, want);
 }
 
-START_TEST(test_corpus_matrix_matches_check)
+START_TEST(test_cpus_matrix_matches_check)
 {
 	const struct cc_defs *d = cc_defs_builtin();
 	struct cc_set **s;
-	size_t n = load_corpus(&s), i, j, base = n;
+	size_t n = cct_load_cpus(&s), i, j, base = n;
 	struct cc_profile_opts o = {"gen", NULL, NULL};
 	struct cc_matrix *m;
 	struct cc_err e;
 
-	if (n == 0)
-		return;
 	/* profiles too: a bundled minimum profile and a generated one */
 	s = cc_xrealloc(s, (n + 2) * sizeof *s);
 	{
@@ -698,32 +632,26 @@ START_TEST(test_corpus_matrix_matches_check)
 	}
 	cc_matrix_free(m);
 	ck_assert_uint_gt(base, 5);
-	free_sets(s, n);
+	cct_free_sets(s, n);
 }
 END_TEST
 
-START_TEST(test_corpus_baseline_runs_everywhere)
+START_TEST(test_cpus_baseline_runs_everywhere)
 {
+	/* Skylake-SP, Cascade Lake, Cooper Lake, Broadwell, Ice Lake-SP */
 	static const char *const six[] = {
-		"Xeon-Gold-6130",    "Xeon-Gold-6148",	"Xeon-Platinum-8268",
-		"Xeon-E5-2650-v4", "Xeon-E5-2630-v4", "Ice-Lake-Server",
+		"xeon-gold-6130",  "xeon-gold-6148",  "xeon-platinum-8268",
+		"cooperlake",	   "xeon-e5-2650-v4", "ice-lake-server",
 	};
 	const struct cc_defs *d = cc_defs_builtin();
 	struct cc_set **all, *src[6];
-	size_t n = load_corpus(&all), i, k;
+	size_t n = cct_load_cpus(&all), i, k;
 	struct cc_profile_opts o = {"six", NULL, NULL};
 	struct cc_baseline *b;
 	struct cc_err e;
 
-	if (n == 0)
-		return;
-	for (k = 0; k < 6; k++) {
-		src[k] = NULL;
-		for (i = 0; i < n; i++)
-			if (strstr(all[i]->name, six[k]) != NULL)
-				src[k] = all[i];
-		ck_assert_ptr_nonnull(src[k]);
-	}
+	for (k = 0; k < 6; k++)
+		src[k] = cct_cpu(six[k]);
 	b = cc_profile_baseline((const struct cc_set *const *)src, 6, d, &o,
 				&e);
 	ck_assert_ptr_nonnull(b);
@@ -740,12 +668,16 @@ START_TEST(test_corpus_baseline_runs_everywhere)
 		cc_report_free(r);
 		cc_set_free(g);
 	}
-	/* the Broadwells lose nothing; Ice Lake loses AVX-512 */
+	/* the Broadwell (4) loses nothing; Ice Lake (5) loses AVX-512 */
 	for (i = 0; i < b->ncosts; i++)
-		ck_assert_ptr_null(strstr(src[b->costs[i].source]->name,
-					  "E5-26"));
+		ck_assert_msg(b->costs[i].source != 4, "%s gives up %s",
+			      src[4]->name, b->costs[i].field->name);
+	ck_assert_ptr_nonnull(cost(b, 5, "avx512f"));
+	ck_assert_uint_eq(b->reference, 4); /* the oldest: family/model */
 	cc_baseline_free(b);
-	/* every corpus CPU passes its own generated profile's self-check */
+	for (k = 0; k < 6; k++)
+		cc_set_free(src[k]);
+	/* every recorded CPU passes its own generated profile's self-check */
 	for (i = 0; i < n; i++) {
 		struct cc_set *p = cc_profile_generate(all[i], d, &o, &e), *g;
 		struct cc_report *r;
@@ -758,7 +690,7 @@ START_TEST(test_corpus_baseline_runs_everywhere)
 		cc_set_free(g);
 		cc_set_free(p);
 	}
-	free_sets(all, n);
+	cct_free_sets(all, n);
 }
 END_TEST
 
@@ -767,8 +699,6 @@ int main(void)
 	Suite *s = suite_create("profile");
 	TCase *tc;
 	SRunner *sr;
-	struct cc_set **sets;
-	size_t n;
 	int failed;
 
 	tc = tcase_create("generate");
@@ -795,17 +725,11 @@ int main(void)
 	tcase_add_test(tc, test_matrix_cells);
 	tcase_add_test(tc, test_matrix_unnamed_bits_and_profiles);
 	suite_add_tcase(s, tc);
-	n = load_corpus(&sets);
-	free_sets(sets, n);
-	if (n > 0) {
-		tc = tcase_create("corpus");
-		tcase_set_timeout(tc, 300);
-		tcase_add_test(tc, test_corpus_matrix_matches_check);
-		tcase_add_test(tc, test_corpus_baseline_runs_everywhere);
-		suite_add_tcase(s, tc);
-	} else {
-		printf("no ../shared corpus: corpus tests skipped\n");
-	}
+	tc = tcase_create("cpus");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_cpus_matrix_matches_check);
+	tcase_add_test(tc, test_cpus_baseline_runs_everywhere);
+	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

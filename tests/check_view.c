@@ -2,10 +2,13 @@
  * Unit tests of the explorer's view model (view.c), which is curses-free:
  * this binary links no curses at all.  Two small synthetic Intel dumps, A
  * and B, where B lacks avx512f, sha_ni, gfni and an unnamed bit of 7.0.ecx
- * and has another stepping; every behaviour the explorer promises is
- * checked on them: building rows and groups, filtering, search by name,
- * alias, spelling and position, cursor and scroll at the edges, resizing,
- * swap, what-if toggles and the profile they write.
+ * (which no KVM guest sees) and has another stepping; every behaviour the
+ * explorer promises is checked on them: building rows and groups,
+ * filtering, search by name, alias, spelling and position, cursor and
+ * scroll at the edges, resizing, swap, what-if toggles and the profile
+ * they write, the footer per mode.  The order of the first screen (by
+ * consequence, the vendor first, the unseen last) is checked on recorded
+ * CPUs from tests/data/cpus and on hand-made sets.
  */
 #include "config.h"
 
@@ -13,9 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "check_common.h"
 #include "fmt.h"
+#include "guest.h"
 #include "view.h"
 
 #define BIT(n) (1u << (n))
@@ -23,19 +27,6 @@
 static const struct cc_defs *defs;
 static struct cc_set *set_a, *set_b;
 static struct view *v;
-
-static struct cc_leaf *put(struct cc_set *s, uint32_t leaf, uint32_t sub,
-			   uint32_t a, uint32_t b, uint32_t c, uint32_t d)
-{
-	struct cc_leaf *l = cc_set_put(s, leaf, sub, sub);
-
-	ck_assert_ptr_nonnull(l);
-	l->reg[CC_EAX] = a;
-	l->reg[CC_EBX] = b;
-	l->reg[CC_ECX] = c;
-	l->reg[CC_EDX] = d;
-	return l;
-}
 
 /* Leaf 1 ECX: pni, pclmulqdq, sse4_1, aes, avx (both sides). */
 #define ECX1 (BIT(0) | BIT(1) | BIT(19) | BIT(25) | BIT(28))
@@ -46,9 +37,9 @@ static struct cc_set *intel(const char *name, uint32_t eax1, uint32_t ebx7,
 	struct cc_set *s = cc_set_new(name, CC_KIND_DUMP);
 	struct cc_err e;
 
-	put(s, 0, 0, 7, 0x756e6547, 0x6c65746e, 0x49656e69);
-	put(s, 1, 0, eax1, 0, ECX1, 0);
-	put(s, 7, 0, 0, ebx7, ecx7, 0);
+	cct_put(s, 0, 0, 7, CCT_INTEL_B, CCT_INTEL_C, CCT_INTEL_D);
+	cct_put(s, 1, 0, eax1, 0, ECX1, 0);
+	cct_put(s, 7, 0, 0, ebx7, ecx7, 0);
 	ck_assert_int_eq(cc_set_finish(s, &e), 0);
 	return s;
 }
@@ -105,17 +96,23 @@ START_TEST(test_build_check)
 
 	ck_assert_int_eq(v->two, 1);
 	ck_assert_int_eq(v->report->verdict, CC_VERDICT_INCOMPATIBLE);
-	ck_assert_uint_eq(count_incompatible(), 4);
+	ck_assert_uint_eq(count_incompatible(), 3);
+	ck_assert_uint_eq(v->nmark[VIEW_MARK_INCOMPATIBLE], 3);
+	ck_assert_uint_eq(v->nmark[VIEW_MARK_UNSEEN], v->report->unseen);
+	ck_assert_uint_ge(v->nmark[VIEW_MARK_UNSEEN], 1); /* bit 15 */
 	ck_assert_int_eq(v->filter, VIEW_FILTER_INCOMPATIBLE);
-	/* rows are in position order, grouped by register */
-	for (i = 1; i < v->nrows; i++) {
-		const struct cc_finding *p = &v->rows[i - 1].f,
-					*q = &v->rows[i].f;
+	/* each group's rows are in bit order, groups in the report's order */
+	for (i = 0; i < v->ngroups; i++) {
+		const struct view_group *gr = &v->groups[i];
+		size_t k;
 
-		ck_assert(p->leaf < q->leaf ||
-			  (p->leaf == q->leaf && (p->subleaf < q->subleaf ||
-			   (p->subleaf == q->subleaf && (p->reg < q->reg ||
-			    (p->reg == q->reg && p->lo < q->lo))))));
+		if (i > 0)
+			ck_assert_uint_lt(v->groups[i - 1].order, gr->order);
+		ck_assert_uint_eq(gr->first, i ? v->groups[i - 1].first +
+							 v->groups[i - 1].n
+					       : 0);
+		for (k = gr->first + 1; k < gr->first + gr->n; k++)
+			ck_assert_uint_lt(v->rows[k - 1].f.lo, v->rows[k].f.lo);
 	}
 	ck_assert_uint_eq(v->nvgroups, 2);
 	g = view_group_at(v, 0);
@@ -124,7 +121,7 @@ START_TEST(test_build_check)
 	ck_assert_uint_eq(g->count[CC_SEV_INCOMPATIBLE], 2);
 	g = view_group_at(v, 1);
 	ck_assert_uint_eq(g->reg, CC_ECX);
-	ck_assert_uint_eq(g->count[CC_SEV_INCOMPATIBLE], 2);
+	ck_assert_uint_eq(g->count[CC_SEV_INCOMPATIBLE], 1); /* bit 15: unseen */
 	ck_assert_ptr_null(view_group_at(v, 2));
 	/* the cursor starts on the first missing feature */
 	ck_assert_str_eq(group_name(), "7.0.ebx");
@@ -257,7 +254,7 @@ static const struct search_case search_cases[] = {
 	{"0x7.0.ECX[8]", "gfni", VIEW_FILTER_INCOMPATIBLE},
 	{"CPUID.(7,0).ECX[8]", "gfni", VIEW_FILTER_INCOMPATIBLE},
 	{"cpuid.(0x7, 0).ecx[8]", "gfni", VIEW_FILTER_INCOMPATIBLE},
-	{"7.0.ecx[15]", "bit 15", VIEW_FILTER_INCOMPATIBLE},
+	{"7.0.ecx[15]", "bit 15", VIEW_FILTER_ALL},       /* unseen */
 	{"7.0.ebx[5]", "avx2", VIEW_FILTER_ALL},
 	{"1.0.eax[3:0]", "stepping", VIEW_FILTER_DIFFERENT},
 	{"(1,0).eax", "stepping", VIEW_FILTER_DIFFERENT},
@@ -325,17 +322,16 @@ END_TEST
 
 START_TEST(test_next_finding)
 {
-	static const char *const order[] = {"sha_ni", "gfni", "bit 15",
-					    "avx512f"};
+	static const char *const order[] = {"sha_ni", "gfni", "avx512f"};
 	size_t i;
 
 	/* no search: n walks the findings the filter shows, wrapping */
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 3; i++) {
 		ck_assert_int_eq(view_search_next(v, 1), 1);
 		ck_assert_str_eq(row_name(), order[i]);
 	}
 	ck_assert_int_eq(view_search_next(v, -1), 1);
-	ck_assert_str_eq(row_name(), "bit 15");
+	ck_assert_str_eq(row_name(), "gfni");
 	view_set_filter(v, VIEW_FILTER_DIFFERENT);
 	view_search(v, "avx512f");
 	v->query[0] = '\0';
@@ -467,10 +463,13 @@ START_TEST(test_swap)
 	ck_assert_str_eq(v->side[0].set->name, "B");
 	ck_assert_int_eq(v->report->verdict, CC_VERDICT_COMPATIBLE);
 	ck_assert_uint_eq(count_incompatible(), 0);
-	ck_assert_ptr_nonnull(strstr(v->message, "compatible"));
-	/* B -> A: gfni is only on the target, which is fine */
-	view_set_filter(v, VIEW_FILTER_ALL);
-	view_search(v, "gfni");
+	ck_assert_str_eq(v->message, "swapped A and B: the check is now "
+				     "compatible; filter: everything");
+	/* B -> A: gfni is only on the target, which is fine; the selection
+	 * stayed on it, the filter widened to show it */
+	ck_assert_str_eq(row_name(), "gfni");
+	ck_assert_str_eq(group_name(), "7.0.ecx");
+	ck_assert_int_eq(v->filter, VIEW_FILTER_ALL);
 	ck_assert_int_eq(view_row(v)->mark, VIEW_MARK_MATCH);
 	ck_assert_int_eq(view_row(v)->f.change, CC_CHANGE_ADDED);
 	ck_assert_int_eq(view_swap(v), 0);
@@ -485,13 +484,12 @@ END_TEST
 
 START_TEST(test_whatif_toggle)
 {
-	static const char *const blockers[] = {"sha_ni", "gfni",
-					       "7.0.ecx[15]"};
+	static const char *const blockers[] = {"sha_ni", "gfni", "7.0.ecx[15]"};
 	size_t i;
 
 	ck_assert_str_eq(row_name(), "avx512f");
 	ck_assert_int_eq(view_toggle(v), 0);
-	ck_assert_uint_eq(count_incompatible(), 3);
+	ck_assert_uint_eq(count_incompatible(), 2);
 	/* the toggled row stays visible and selected */
 	ck_assert_str_eq(row_name(), "avx512f");
 	ck_assert_int_eq(view_row(v)->toggled, 1);
@@ -528,30 +526,21 @@ START_TEST(test_whatif_toggle)
 }
 END_TEST
 
-static char *temp_path(void)
-{
-	static char path[64];
-	int fd;
-
-	snprintf(path, sizeof path, "/tmp/check_view.XXXXXX");
-	fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	return path;
-}
-
 START_TEST(test_whatif_write)
 {
-	char *path = temp_path();
-	struct cc_set *p;
+	struct cc_set *w, *p;
 	struct cc_report *r;
 	struct cc_err e;
+	struct cc_buf b;
 	struct fmt_opts fo = {-1, 0};
 
 	view_search(v, "gfni");
 	ck_assert_int_eq(view_toggle(v), 0);
-	ck_assert_int_eq(view_write_profile(v, path, &e), 0);
-	p = fmt_load_file(path, NULL, &fo, &e);
+	/* what the TUI writes: the profile, as native JSON */
+	w = view_whatif_profile(v);
+	cc_buf_init(&b);
+	ck_assert_int_eq(fmt_native.write(&b, w, &e), 0);
+	p = fmt_load_buffer(b.data, b.len, "whatif.json", NULL, &fo, &e);
 	ck_assert_msg(p != NULL, "%s", e.msg);
 	ck_assert_int_eq(p->kind, CC_KIND_PROFILE);
 	ck_assert_str_eq(p->name, "A-dump-whatif");
@@ -560,16 +549,13 @@ START_TEST(test_whatif_write)
 	ck_assert_uint_eq(cc_set_reg(p, 7, 0, CC_EBX, NULL),
 			  BIT(5) | BIT(16) | BIT(29));
 	/* the profile checks against B as the view said */
-	r = cc_diff(p, set_b, defs, NULL);
+	r = cc_diff(p, set_b, defs, &(struct cc_diff_opts){.view = v->judge});
 	ck_assert_int_eq(r->verdict, v->report->verdict);
 	ck_assert_uint_eq(r->count[CC_SEV_INCOMPATIBLE], count_incompatible());
 	cc_report_free(r);
 	cc_set_free(p);
-	unlink(path);
-	/* an unwritable path is an error naming it, not a crash */
-	ck_assert_int_eq(view_write_profile(v, "/nonexistent/dir/x.json", &e),
-			 -1);
-	ck_assert_ptr_nonnull(strstr(e.msg, "/nonexistent/dir"));
+	cc_set_free(w);
+	cc_buf_free(&b);
 }
 END_TEST
 
@@ -582,11 +568,11 @@ START_TEST(test_whatif_profile_passthrough)
 	uint32_t known;
 	struct cc_err e;
 
-	put(prof, 0, 0, 7, 0x756e6547, 0x6c65746e, 0x49656e69);
-	l = put(prof, 7, 0, 0, BIT(5), 0, 0);
+	cct_put(prof, 0, 0, 7, CCT_INTEL_B, CCT_INTEL_C, CCT_INTEL_D);
+	l = cct_put(prof, 7, 0, 0, BIT(5), 0, 0);
 	l->known[CC_EBX] = ~BIT(16);
 	ck_assert_int_eq(cc_set_finish(prof, &e), 0);
-	d = view_new(prof, NULL, defs);
+	d = view_new(prof, set_b, defs);
 	ck_assert_uint_eq(view_search(d, "avx512f"), 1);
 	ck_assert_int_eq(view_toggle(d), 0);
 	ck_assert_uint_eq(cc_set_reg(d->side[0].set, 7, 0, CC_EBX, &known) &
@@ -640,6 +626,258 @@ START_TEST(test_names)
 }
 END_TEST
 
+/* ------------------------------------------------------------ order */
+
+/* The view of the check A -> B between two recorded CPUs. */
+static struct view *recorded(const char *a, const char *b)
+{
+	struct cc_set *sa = cct_cpu(a), *sb = cct_cpu(b);
+	struct view *x = view_new(sa, sb, defs);
+
+	cc_set_free(sa);
+	cc_set_free(sb);
+	return x;
+}
+
+static const char *label_at(const struct view *x, size_t i)
+{
+	static char buf[32];
+
+	view_group_label(view_group_at(x, i), buf, sizeof buf);
+	return buf;
+}
+
+static const char *name_of(const struct view *x)
+{
+	static char buf[32];
+
+	return view_row_name(view_row(x), buf, sizeof buf);
+}
+
+struct order_case {
+	const char *a, *b;
+	const char *groups[3]; /* the first visible registers */
+	const char *row;       /* selected at start */
+	const char *summary;   /* view_summary starts so (the text report's
+				  words) */
+};
+
+static const struct order_case order_cases[] = {
+	/* instruction-set features first, capacity after */
+	{"ice-lake-server", "xeon-platinum-8268",
+	 {"7.0.ebx", "7.0.ecx", "7.0.edx"}, "sgx",
+	 "blocks: 16 instruction-set features (sgx, ...), "},
+	{"xeon-platinum-8268", "xeon-gold-6148", {"7.0.ecx", "7.0.edx", NULL},
+	 "avx512_vnni",
+	 "blocks: 1 instruction-set feature (avx512_vnni), 5 mitigations "
+	 "(md_clear, ...)"},
+	/* state (0xd) before a mitigation in leaf 7: not position order */
+	{"xeon-platinum-8268", "ice-lake-server", {"d.0.eax", "7.0.edx", NULL},
+	 "xcr0_bndregs",
+	 "blocks: 2 state components (xcr0_bndregs, ...), 1 mitigation"},
+	/* a vendor mismatch is one finding: the vendor */
+	{"xeon-gold-6148", "epyc-7502", {"0.0.ebx", NULL, NULL}, "vendor_id_ebx",
+	 "blocks: the vendor (GenuineIntel -> AuthenticAMD), with 80 further "
+	 "differences folded under it"},
+};
+
+START_TEST(test_order_recorded)
+{
+	const struct order_case *c = &order_cases[_i];
+	struct view *x = recorded(c->a, c->b);
+	char sum[512];
+	size_t i, k, nvis = 0;
+
+	ck_assert_int_eq(x->filter, VIEW_FILTER_INCOMPATIBLE);
+	for (i = 0; i < 3 && c->groups[i]; i++)
+		ck_assert_str_eq(label_at(x, i), c->groups[i]);
+	if (i < 3)
+		ck_assert_ptr_null(view_group_at(x, i));
+	ck_assert_str_eq(name_of(x), c->row);
+	/* the selection is the report's first finding */
+	ck_assert_uint_eq(view_row(x)->order, 0);
+	ck_assert_uint_eq(view_row(x)->f.leaf, x->report->findings[0].leaf);
+	ck_assert_uint_eq(view_row(x)->f.lo, x->report->findings[0].lo);
+	view_summary(x, sum, sizeof sum);
+	ck_assert_msg(strncmp(sum, c->summary, strlen(c->summary)) == 0,
+		      "summary '%s'", sum);
+	/* every blocking row is in a visible group, and those groups come
+	 * before any group of rows that do not block */
+	for (i = 0; i < x->nvgroups; i++) {
+		const struct view_group *g = view_group_at(x, i);
+
+		for (k = g->first; k < g->first + g->n; k++)
+			nvis += x->rows[k].mark == VIEW_MARK_INCOMPATIBLE;
+	}
+	ck_assert_uint_eq(nvis, x->nmark[VIEW_MARK_INCOMPATIBLE]);
+	view_set_filter(x, VIEW_FILTER_ALL);
+	for (i = 0; i < x->nvgroups && view_group_at(x, i)->count[
+					     CC_SEV_INCOMPATIBLE];
+	     i++)
+		;
+	for (; i < x->nvgroups; i++)
+		ck_assert_uint_eq(view_group_at(x, i)->count[CC_SEV_INCOMPATIBLE],
+				  0);
+	view_free(x);
+}
+END_TEST
+
+START_TEST(test_order_first_screen)
+{
+	/* Ice Lake -> 8268: an AVX-512 feature is among the first rows */
+	struct view *x = recorded("ice-lake-server", "xeon-platinum-8268");
+	const struct view_row *r;
+	size_t i;
+	int avx512 = 0;
+
+	view_set_heights(x, 9, 9); /* 80x24 */
+	for (i = 0; (r = view_row_at(x, i)) != NULL && i < 9; i++)
+		avx512 |= strncmp(r->f.field->name, "avx512", 6) == 0 &&
+			  r->mark == VIEW_MARK_INCOMPATIBLE &&
+			  r->f.consequence == CC_CONSEQ_INSTRUCTION;
+	ck_assert_int_eq(avx512, 1);
+	view_free(x);
+}
+END_TEST
+
+START_TEST(test_vendor_folded)
+{
+	struct view *x = recorded("xeon-gold-6148", "epyc-7502");
+	size_t i, folded = 0;
+
+	ck_assert_int_eq(x->report->vendor_mismatch, 1);
+	ck_assert_uint_eq(x->nvgroups, 1);
+	ck_assert_uint_eq(x->nvrows, 1);
+	ck_assert_int_eq(view_row_is_vendor(x, view_row(x)), 1);
+	ck_assert_str_eq(view_row_status(view_row(x)), "X ident");
+	for (i = 0; i < x->report->n; i++)
+		folded += x->report->findings[i].folded;
+	ck_assert_uint_eq(x->nmark[VIEW_MARK_FOLDED], folded);
+	ck_assert_uint_eq(folded, 80);
+	/* what folds under it shows with every difference */
+	view_set_filter(x, VIEW_FILTER_DIFFERENT);
+	ck_assert_uint_gt(x->nvgroups, 10);
+	ck_assert_int_eq(view_row_is_vendor(x, view_row(x)), 1);
+	ck_assert_uint_eq(view_search(x, "avx512f"), 1);
+	ck_assert_int_eq(view_row(x)->mark, VIEW_MARK_FOLDED);
+	ck_assert_int_eq(view_row_is_vendor(x, view_row(x)), 0);
+	ck_assert_str_eq(view_row_status(view_row(x)), "v fold");
+	view_free(x);
+}
+END_TEST
+
+START_TEST(test_unseen_collapsed)
+{
+	/* bit 15 of 7.0.ecx: no KVM guest sees it; only "everything"
+	 * shows it, after what a guest does see */
+	ck_assert_uint_eq(view_search(v, "7.0.ecx[15]"), 1);
+	ck_assert_int_eq(view_row(v)->mark, VIEW_MARK_UNSEEN);
+	ck_assert_int_ne(view_row(v)->f.unseen, 0);
+	ck_assert_str_eq(view_row_status(view_row(v)), "- unseen");
+	ck_assert_int_eq(v->filter, VIEW_FILTER_ALL);
+	view_set_filter(v, VIEW_FILTER_DIFFERENT);
+	ck_assert_str_ne(row_name(), "bit 15");
+	/* in the raw view it blocks like any missing flag */
+	{
+		struct view *raw = view_new_in(set_a, set_b, defs, CC_VIEW_RAW);
+		char sum[128];
+
+		ck_assert_uint_eq(raw->report->count[CC_SEV_INCOMPATIBLE], 4);
+		ck_assert_uint_eq(raw->nmark[VIEW_MARK_UNSEEN], 0);
+		view_summary(raw, sum, sizeof sum);
+		ck_assert_str_eq(sum, "4 incompatible, 1 warning, 0 info");
+		view_free(raw);
+	}
+}
+END_TEST
+
+START_TEST(test_swap_recorded)
+{
+	/* 8268 -> 6148 on md_clear; swapped, md_clear is on the target
+	 * only: still selected, the filter widened to show it */
+	struct view *x = recorded("xeon-platinum-8268", "xeon-gold-6148");
+	char sum[256];
+
+	ck_assert_uint_eq(view_search(x, "md_clear"), 1);
+	ck_assert_int_eq(x->filter, VIEW_FILTER_INCOMPATIBLE);
+	view_focus(x, VIEW_PANE_ROWS);
+	ck_assert_int_eq(view_swap(x), 0);
+	ck_assert_str_eq(name_of(x), "md_clear");
+	ck_assert_str_eq(label_at(x, x->list[VIEW_PANE_GROUPS].cursor),
+			 "7.0.edx");
+	ck_assert_int_eq(view_row(x)->mark, VIEW_MARK_MATCH);
+	ck_assert_int_eq(x->filter, VIEW_FILTER_ALL);
+	ck_assert_int_eq(x->pane, VIEW_PANE_ROWS);
+	view_summary(x, sum, sizeof sum);
+	ck_assert_str_eq(sum, "blocks: nothing"); /* hwp*: unseen */
+	ck_assert_int_eq(x->report->verdict, CC_VERDICT_COMPATIBLE);
+	/* swapped back: blocking again, still selected */
+	ck_assert_int_eq(view_swap(x), 0);
+	ck_assert_str_eq(name_of(x), "md_clear");
+	ck_assert_int_eq(view_row(x)->mark, VIEW_MARK_INCOMPATIBLE);
+	view_free(x);
+}
+END_TEST
+
+/* ------------------------------------------------------------ footer */
+
+START_TEST(test_footer)
+{
+	struct view *d = view_new(set_a, NULL, defs);
+	char f[160];
+
+	view_footer(v, f, sizeof f);
+	ck_assert_str_eq(f, "?:help /:search n/N:next f:filter s:swap "
+			    "space:what-if w:write Tab:pane q:quit");
+	ck_assert_uint_lt(strlen(f) + 1, 80); /* with the leading space */
+	view_search(v, "avx512");
+	view_footer(v, f, sizeof f);
+	ck_assert_ptr_nonnull(strstr(f, "n/N:match"));
+	/* one set: no swap, what-if or write, and the keys say why */
+	view_footer(d, f, sizeof f);
+	ck_assert_str_eq(f, "?:help /:search n/N:next f:filter Tab:pane "
+			    "q:quit");
+	ck_assert_int_eq(view_swap(d), -1);
+	ck_assert_str_eq(d->message, "swap needs two sets (explore A B)");
+	ck_assert_int_eq(view_toggle(d), -1);
+	ck_assert_str_eq(d->message, "what-if needs two sets (explore A B)");
+	view_free(d);
+}
+END_TEST
+
+START_TEST(test_row_status)
+{
+	static const struct {
+		int mark, conseq;
+		const char *want;
+	} cases[] = {
+		{VIEW_MARK_INCOMPATIBLE, CC_CONSEQ_INSTRUCTION, "X instr"},
+		{VIEW_MARK_INCOMPATIBLE, CC_CONSEQ_STATE, "X state"},
+		{VIEW_MARK_INCOMPATIBLE, CC_CONSEQ_MITIGATION, "X mitig"},
+		{VIEW_MARK_INCOMPATIBLE, CC_CONSEQ_CAPACITY, "X capac"},
+		{VIEW_MARK_INCOMPATIBLE, CC_CONSEQ_IDENTITY, "X ident"},
+		{VIEW_MARK_INCOMPATIBLE, CC_CONSEQ_INFORMATIONAL, "X other"},
+		{VIEW_MARK_WARNING, 0, "! warn"},
+		{VIEW_MARK_INFO, 0, "i info"},
+		{VIEW_MARK_MATCH, 0, "= ok"},
+		{VIEW_MARK_HOSTDEP, 0, "~ host"},
+		{VIEW_MARK_FOLDED, 0, "v fold"},
+		{VIEW_MARK_UNSEEN, 0, "- unseen"},
+		{VIEW_MARK_VALUE, 0, ""},
+	};
+	struct view_row r;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		memset(&r, 0, sizeof r);
+		r.mark = (uint8_t)cases[i].mark;
+		r.f.consequence = (uint8_t)cases[i].conseq;
+		ck_assert_str_eq(view_row_status(&r), cases[i].want);
+		ck_assert_uint_le(strlen(view_row_status(&r)), 8);
+	}
+}
+END_TEST
+
 static void add(Suite *s, const char *name, const TTest *t)
 {
 	TCase *tc = tcase_create(name);
@@ -678,6 +916,17 @@ int main(void)
 	add(s, "whatif_profile_passthrough", test_whatif_profile_passthrough);
 	add(s, "profile_path", test_profile_path);
 	add(s, "names", test_names);
+	tc = tcase_create("order_recorded");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_order_recorded, 0,
+			    (int)(sizeof order_cases / sizeof order_cases[0]));
+	suite_add_tcase(s, tc);
+	add(s, "order_first_screen", test_order_first_screen);
+	add(s, "vendor_folded", test_vendor_folded);
+	add(s, "unseen_collapsed", test_unseen_collapsed);
+	add(s, "swap_recorded", test_swap_recorded);
+	add(s, "footer", test_footer);
+	add(s, "row_status", test_row_status);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
