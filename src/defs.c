@@ -12,16 +12,11 @@
 #include "defs.h"
 
 /* defs_table.c */
-extern const struct cc_field cc_builtin_fields[];
-extern const size_t cc_builtin_nfields;
+extern const struct cc_defs cc_builtin_defs;
 
 const struct cc_defs *cc_defs_builtin(void)
 {
-	static struct cc_defs d;
-
-	d.fields = cc_builtin_fields;
-	d.n = cc_builtin_nfields;
-	return &d;
+	return &cc_builtin_defs;
 }
 
 void cc_defs_range(const struct cc_defs *d, uint32_t leaf, int reg,

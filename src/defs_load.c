@@ -19,6 +19,7 @@
 #include "cc_json.h"
 #include "cpuid_set.h"
 #include "defs.h"
+#include "defs_guest.h"
 
 const char *const cc_categories[] = {
 	"identity", "isa",    "simd",   "security", "virtualization",
@@ -34,6 +35,7 @@ struct owned {
 	size_t nstrings;
 	const char ***alias_arrays;
 	size_t nalias;
+	struct defs_guest guest;
 };
 
 static const char *keep(struct owned *o, const char *s)
@@ -81,7 +83,8 @@ static int parse_uint(const char *s, uint32_t *v)
 static const char *const known_keys[] = {
 	"leaf", "subleaf", "register", "bits", "name", "names", "aliases",
 	"description", "vendors", "category", "rule", "severity", "policy",
-	"reason", NULL,
+	"reason", "guest", "offer", "consequence", "hint", "guest_max",
+	"zero_means", NULL,
 };
 
 #define FAIL(...)                                                          \
@@ -107,56 +110,58 @@ static int get_num(const cJSON *j, uint32_t max, uint32_t *v)
 	return 0;
 }
 
-static int load_field(struct owned *o, struct cc_field *f, const cJSON *j,
-		      const char *file, size_t idx, struct cc_err *e)
+/* Index of S in the NULL-terminated NAMES, or -1 (also when S is NULL). */
+static int name_index(const char *const *names, const char *s)
 {
-	const cJSON *it, *sub, *bits, *names, *al, *vend;
-	const char *s, *name;
-	char where[200];
-	uint32_t lo, hi, v;
-	int r;
-	size_t i, na = 0;
-	const char **aliases;
+	int i;
 
-	memset(f, 0, sizeof *f);
-	if (!cJSON_IsObject(j))
-		FAIL("%s: fields[%zu]: expected an object", file, idx);
-	name = str_item(j, "name");
-	if (name == NULL || !*name)
-		FAIL("%s: fields[%zu]: \"name\" missing or not a string", file,
-		     idx);
-	snprintf(where, sizeof where, "%s: fields[%zu] (%s)", file, idx, name);
-	cJSON_ArrayForEach(it, j)
-	{
-		for (i = 0; known_keys[i]; i++)
-			if (strcmp(it->string, known_keys[i]) == 0)
-				break;
-		if (!known_keys[i])
-			FAIL("%s: unknown key \"%s\"", where, it->string);
+	for (i = 0; s && names[i]; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* "subleaf": N, [first, last] or null into *FIRST..*LAST. */
+static int get_subleaf(const cJSON *sub, uint32_t *first, uint32_t *last,
+		       uint8_t *any)
+{
+	*any = 0;
+	if (cJSON_IsNull(sub)) {
+		*any = 1;
+		*first = 0;
+		*last = UINT32_MAX;
+		return 0;
 	}
-	f->name = keep(o, name);
-	s = str_item(j, "leaf");
+	if (get_num(sub, UINT32_MAX, first) == 0) {
+		*last = *first;
+		return 0;
+	}
+	if (cJSON_IsArray(sub) && cJSON_GetArraySize(sub) == 2 &&
+	    get_num(cJSON_GetArrayItem(sub, 0), UINT32_MAX, first) == 0 &&
+	    get_num(cJSON_GetArrayItem(sub, 1), UINT32_MAX, last) == 0 &&
+	    *first <= *last)
+		return 0;
+	return -1;
+}
+
+/* leaf, subleaf, register, bits */
+static int load_position(struct cc_field *f, const cJSON *j, const char *where,
+			 struct cc_err *e)
+{
+	const cJSON *sub, *bits;
+	const char *s = str_item(j, "leaf");
+	uint32_t lo, hi;
+	int r;
+
 	if (s == NULL || parse_uint(s, &f->leaf) < 0)
 		FAIL("%s: leaf: expected a hex string like \"0x00000007\"",
 		     where);
 	sub = cJSON_GetObjectItemCaseSensitive(j, "subleaf");
 	if (sub == NULL)
 		FAIL("%s: subleaf: missing (use null for any subleaf)", where);
-	if (cJSON_IsNull(sub)) {
-		f->any_subleaf = 1;
-		f->first = 0;
-		f->last = UINT32_MAX;
-	} else if (get_num(sub, UINT32_MAX, &f->first) == 0) {
-		f->last = f->first;
-	} else if (cJSON_IsArray(sub) && cJSON_GetArraySize(sub) == 2 &&
-		   get_num(cJSON_GetArrayItem(sub, 0), UINT32_MAX, &f->first) == 0 &&
-		   get_num(cJSON_GetArrayItem(sub, 1), UINT32_MAX, &f->last) == 0 &&
-		   f->first <= f->last) {
-		/* range */
-	} else {
+	if (get_subleaf(sub, &f->first, &f->last, &f->any_subleaf) < 0)
 		FAIL("%s: subleaf: expected an integer, [first, last] or null",
 		     where);
-	}
 	s = str_item(j, "register");
 	r = s ? cc_reg_parse(s) : -1;
 	if (r < 0)
@@ -171,27 +176,35 @@ static int load_field(struct owned *o, struct cc_field *f, const cJSON *j,
 		     where);
 	f->lo = (uint8_t)lo;
 	f->hi = (uint8_t)hi;
-	names = cJSON_GetObjectItemCaseSensitive(j, "names");
-	if (names != NULL) {
-		if (!cJSON_IsObject(names))
-			FAIL("%s: names: expected an object", where);
-		cJSON_ArrayForEach(it, names)
-		{
-			if (!cJSON_IsString(it) || !*it->valuestring)
-				FAIL("%s: names.%s: expected a string", where,
-				     it->string);
-			if (strcmp(it->string, "qemu") == 0)
-				f->qemu = keep(o, it->valuestring);
-			else if (strcmp(it->string, "libvirt") == 0)
-				f->libvirt = keep(o, it->valuestring);
-			else if (strcmp(it->string, "kernel") == 0)
-				f->kernel = keep(o, it->valuestring);
-			else
-				FAIL("%s: names.%s: expected qemu, libvirt or "
-				     "kernel", where, it->string);
-		}
+	return 0;
+}
+
+/* names, aliases */
+static int load_names(struct owned *o, struct cc_field *f, const cJSON *j,
+		      const char *where, struct cc_err *e)
+{
+	const cJSON *it, *names = cJSON_GetObjectItemCaseSensitive(j, "names");
+	const cJSON *al = cJSON_GetObjectItemCaseSensitive(j, "aliases");
+	const char **aliases;
+	size_t na = 0;
+
+	if (names != NULL && !cJSON_IsObject(names))
+		FAIL("%s: names: expected an object", where);
+	cJSON_ArrayForEach(it, names)
+	{
+		if (!cJSON_IsString(it) || !*it->valuestring)
+			FAIL("%s: names.%s: expected a string", where,
+			     it->string);
+		if (strcmp(it->string, "qemu") == 0)
+			f->qemu = keep(o, it->valuestring);
+		else if (strcmp(it->string, "libvirt") == 0)
+			f->libvirt = keep(o, it->valuestring);
+		else if (strcmp(it->string, "kernel") == 0)
+			f->kernel = keep(o, it->valuestring);
+		else
+			FAIL("%s: names.%s: expected qemu, libvirt or kernel",
+			     where, it->string);
 	}
-	al = cJSON_GetObjectItemCaseSensitive(j, "aliases");
 	if (al != NULL && !cJSON_IsArray(al))
 		FAIL("%s: aliases: expected a list of strings", where);
 	aliases = cc_xcalloc((size_t)(al ? cJSON_GetArraySize(al) : 0) + 1,
@@ -200,20 +213,26 @@ static int load_field(struct owned *o, struct cc_field *f, const cJSON *j,
 				      (o->nalias + 1) * sizeof *o->alias_arrays);
 	o->alias_arrays[o->nalias++] = aliases;
 	f->aliases = aliases;
-	if (al != NULL) {
-		cJSON_ArrayForEach(it, al)
-		{
-			if (!cJSON_IsString(it) || !*it->valuestring)
-				FAIL("%s: aliases: expected a list of strings",
-				     where);
-			aliases[na++] = keep(o, it->valuestring);
-		}
+	cJSON_ArrayForEach(it, al)
+	{
+		if (!cJSON_IsString(it) || !*it->valuestring)
+			FAIL("%s: aliases: expected a list of strings", where);
+		aliases[na++] = keep(o, it->valuestring);
 	}
-	s = str_item(j, "description");
+	return 0;
+}
+
+/* description, vendors, category */
+static int load_meaning(struct owned *o, struct cc_field *f, const cJSON *j,
+			const char *where, struct cc_err *e)
+{
+	const cJSON *it, *vend = cJSON_GetObjectItemCaseSensitive(j, "vendors");
+	const char *s = str_item(j, "description");
+	int i;
+
 	if (s == NULL || !*s || strchr(s, '\n'))
 		FAIL("%s: description: expected one line of text", where);
 	f->description = keep(o, s);
-	vend = cJSON_GetObjectItemCaseSensitive(j, "vendors");
 	if (!cJSON_IsArray(vend) || cJSON_GetArraySize(vend) == 0)
 		FAIL("%s: vendors: expected a non-empty list", where);
 	cJSON_ArrayForEach(it, vend)
@@ -225,41 +244,39 @@ static int load_field(struct owned *o, struct cc_field *f, const cJSON *j,
 			     "hygon, centaur, zhaoxin, transmeta)", where);
 		f->vendors |= (uint16_t)b;
 	}
-	s = str_item(j, "category");
-	for (i = 0; s && cc_categories[i]; i++)
-		if (strcmp(s, cc_categories[i]) == 0)
-			break;
-	if (s == NULL || !cc_categories[i])
+	i = name_index(cc_categories, str_item(j, "category"));
+	if (i < 0)
 		FAIL("%s: category: missing or unknown", where);
 	f->category = (uint8_t)i;
-	s = str_item(j, "rule");
+	return 0;
+}
+
+/* rule, severity, policy, reason */
+static int load_rule(struct owned *o, struct cc_field *f, const cJSON *j,
+		     const char *where, struct cc_err *e)
+{
+	static const char *const rules[] = {"subset", "equal", "ge", "le",
+					    "info", NULL};
+	static const char *const sevs[] = {"info", "warning", "incompatible",
+					   NULL};
+	const char *s = str_item(j, "rule");
+	uint32_t v;
+	int i;
+
 	if (s == NULL)
 		FAIL("%s: rule: missing", where);
-	if (strcmp(s, "subset") == 0)
-		f->rule = CC_RULE_SUBSET;
-	else if (strcmp(s, "equal") == 0)
-		f->rule = CC_RULE_EQUAL;
-	else if (strcmp(s, "ge") == 0)
-		f->rule = CC_RULE_GE;
-	else if (strcmp(s, "le") == 0)
-		f->rule = CC_RULE_LE;
-	else if (strcmp(s, "info") == 0)
-		f->rule = CC_RULE_INFO;
-	else
+	i = name_index(rules, s);
+	if (i < 0)
 		FAIL("%s: rule: expected subset, equal, ge, le or info", where);
+	f->rule = (uint8_t)i;
 	f->severity = f->rule == CC_RULE_INFO ? CC_SEV_INFO
 					       : CC_SEV_INCOMPATIBLE;
 	if (cJSON_GetObjectItemCaseSensitive(j, "severity") != NULL) {
-		s = str_item(j, "severity");
-		if (s && strcmp(s, "incompatible") == 0)
-			f->severity = CC_SEV_INCOMPATIBLE;
-		else if (s && strcmp(s, "warning") == 0)
-			f->severity = CC_SEV_WARNING;
-		else if (s && strcmp(s, "info") == 0)
-			f->severity = CC_SEV_INFO;
-		else
+		i = name_index(sevs, str_item(j, "severity"));
+		if (i < 0)
 			FAIL("%s: severity: expected incompatible, warning or "
 			     "info", where);
+		f->severity = (uint8_t)i;
 	}
 	s = str_item(j, "policy");
 	if (s == NULL)
@@ -269,9 +286,9 @@ static int load_field(struct owned *o, struct cc_field *f, const cJSON *j,
 	} else if (strcmp(s, "passthrough") == 0) {
 		f->policy = CC_POLICY_PASSTHROUGH;
 	} else if (strncmp(s, "static:", 7) == 0 && parse_uint(s + 7, &v) == 0) {
-		if (hi - lo < 31 && v >> (hi - lo + 1))
+		if (f->hi - f->lo < 31 && v >> (f->hi - f->lo + 1))
 			FAIL("%s: policy: static value %s does not fit %u bits",
-			     where, s + 7, hi - lo + 1);
+			     where, s + 7, f->hi - f->lo + 1);
 		f->policy = CC_POLICY_STATIC;
 		f->static_value = v;
 	} else {
@@ -290,6 +307,95 @@ static int load_field(struct owned *o, struct cc_field *f, const cJSON *j,
 	return 0;
 }
 
+/*
+ * guest, offer, consequence, hint, guest_max, zero_means.  The hint's id
+ * and zero_means' field name are kept in *HINT and *ZERO for resolve(),
+ * which knows the whole database.  Without "guest" the field reads as
+ * passthrough (resolve() requires it when the database has KVM rules).
+ */
+static int load_guest(struct cc_field *f, const cJSON *j, const char *where,
+		      const char **hint, const char **zero, struct cc_err *e)
+{
+	const cJSON *g = cJSON_GetObjectItemCaseSensitive(j, "guest");
+	const cJSON *x;
+	const char *s;
+	int i;
+
+	f->guest = CC_GUEST_PASSTHROUGH;
+	f->consequence = CC_NCONSEQ; /* the category's, set by resolve() */
+	if (g != NULL) {
+		i = name_index(cc_guest_names, str_item(j, "guest"));
+		if (i < 0)
+			FAIL("%s: guest: expected never, kvm, passthrough or vmm",
+			     where);
+		f->guest = (uint8_t)i;
+	}
+	s = str_item(j, "offer");
+	if (cJSON_GetObjectItemCaseSensitive(j, "offer") != NULL) {
+		i = name_index(cc_offer_names + 1, s);
+		if (f->guest != CC_GUEST_KVM)
+			FAIL("%s: offer: only for \"guest\": \"kvm\"", where);
+		if (i < 0)
+			FAIL("%s: offer: expected host, emulated, synthesized, "
+			     "runtime, module or computed", where);
+		f->offer = (uint8_t)(i + 1);
+	} else if (f->guest == CC_GUEST_KVM) {
+		FAIL("%s: offer: required when guest is kvm", where);
+	}
+	if (cJSON_GetObjectItemCaseSensitive(j, "consequence") != NULL) {
+		i = name_index(cc_conseq_names, str_item(j, "consequence"));
+		if (i < 0)
+			FAIL("%s: consequence: expected instruction, state, "
+			     "mitigation, capacity, identity or informational",
+			     where);
+		f->consequence = (uint8_t)i;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(j, "hint") != NULL &&
+	    (*hint = str_item(j, "hint")) == NULL)
+		FAIL("%s: hint: expected the id of a hint", where);
+	x = cJSON_GetObjectItemCaseSensitive(j, "guest_max");
+	if (x != NULL && (get_num(x, UINT32_MAX, &f->guest_max) < 0 ||
+			  f->guest_max == 0 || f->lo == f->hi))
+		FAIL("%s: guest_max: expected a positive integer, on a field "
+		     "of more than one bit", where);
+	if (cJSON_GetObjectItemCaseSensitive(j, "zero_means") != NULL &&
+	    (*zero = str_item(j, "zero_means")) == NULL)
+		FAIL("%s: zero_means: expected a field name", where);
+	return 0;
+}
+
+static int load_field(struct owned *o, struct cc_field *f, const cJSON *j,
+		      const char *file, size_t idx, const char **hint,
+		      const char **zero, struct cc_err *e)
+{
+	const cJSON *it;
+	const char *name;
+	char where[200];
+
+	memset(f, 0, sizeof *f);
+	*hint = *zero = NULL;
+	if (!cJSON_IsObject(j))
+		FAIL("%s: fields[%zu]: expected an object", file, idx);
+	name = str_item(j, "name");
+	if (name == NULL || !*name)
+		FAIL("%s: fields[%zu]: \"name\" missing or not a string", file,
+		     idx);
+	snprintf(where, sizeof where, "%s: fields[%zu] (%s)", file, idx, name);
+	cJSON_ArrayForEach(it, j)
+	{
+		if (name_index(known_keys, it->string) < 0)
+			FAIL("%s: unknown key \"%s\"", where, it->string);
+	}
+	f->name = keep(o, name);
+	if (load_position(f, j, where, e) < 0 ||
+	    load_names(o, f, j, where, e) < 0 ||
+	    load_meaning(o, f, j, where, e) < 0 ||
+	    load_rule(o, f, j, where, e) < 0 ||
+	    load_guest(f, j, where, hint, zero, e) < 0)
+		return -1;
+	return 0;
+}
+
 static int cmp_field(const void *a, const void *b)
 {
 	const struct cc_field *x = a, *y = b;
@@ -305,10 +411,12 @@ static int cmp_field(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* A field and the index of the file it came from, sorted together. */
+/* A field, the index of the file it came from and what only the whole
+ * database can settle, sorted together. */
 struct origin {
 	struct cc_field f;
 	size_t file;
+	struct defs_pending p;
 };
 
 static int cmp_origin(const void *a, const void *b)
@@ -417,9 +525,75 @@ void cc_defs_free(struct cc_defs *d)
 		free(o->strings);
 		free(o->alias_arrays);
 		free(o->fields);
+		defs_guest_free(&o->guest);
 		free(o);
 	}
 	free(d);
+}
+
+static const char *const file_keys[] = {
+	"title", "fields", "kvm_rules", "consequences", "hints", "registers",
+	NULL,
+};
+
+/* Append the fields of ROOT (from file P) to O, FILE_OF and PEND. */
+static int load_fields(struct owned *o, const cJSON *root, const char *path,
+		       size_t p, size_t *n, size_t **file_of,
+		       struct defs_pending **pend, struct cc_err *e)
+{
+	const cJSON *it, *fields = cJSON_GetObjectItemCaseSensitive(root, "fields");
+	size_t idx = 0;
+
+	cJSON_ArrayForEach(it, root)
+	{
+		if (name_index(file_keys, it->string) < 0)
+			return cc_errf(e, "%s: unknown key \"%s\"", path,
+				       it->string);
+	}
+	if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(root, "title")) ||
+	    (fields != NULL && !cJSON_IsArray(fields)))
+		return cc_errf(e, "%s: expected {\"title\": ..., \"fields\": "
+			       "[...]}", path);
+	cJSON_ArrayForEach(it, fields)
+	{
+		const char *hint, *zero;
+
+		o->fields = cc_xrealloc(o->fields, (*n + 1) * sizeof *o->fields);
+		*file_of = cc_xrealloc(*file_of, (*n + 1) * sizeof **file_of);
+		*pend = cc_xrealloc(*pend, (*n + 1) * sizeof **pend);
+		(*file_of)[*n] = p;
+		memset(&(*pend)[*n], 0, sizeof **pend);
+		if (load_field(o, &o->fields[*n], it, path, idx++, &hint, &zero,
+			       e) < 0)
+			return -1;
+		(*pend)[*n].hint = hint ? cc_xstrdup(hint) : NULL;
+		(*pend)[*n].zero = zero ? cc_xstrdup(zero) : NULL;
+		(*pend)[*n].has_guest =
+			cJSON_GetObjectItemCaseSensitive(it, "guest") != NULL;
+		(*n)++;
+	}
+	return defs_guest_load(&o->guest, root, path, e);
+}
+
+/* Sort the N fields of O together with FILE_OF and PEND. */
+static void sort_fields(struct owned *o, size_t n, size_t *file_of,
+			struct defs_pending *pend)
+{
+	struct origin *orig = cc_xmalloc((n ? n : 1) * sizeof *orig);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		orig[i].f = o->fields[i];
+		orig[i].file = file_of[i];
+		orig[i].p = pend[i];
+	}
+	qsort(orig, n, sizeof *orig, cmp_origin);
+	for (i = 0; i < n; i++) {
+		o->fields[i] = orig[i].f;
+		file_of[i] = orig[i].file;
+		pend[i] = orig[i].p;
+	}
+	free(orig);
 }
 
 struct cc_defs *cc_defs_load_files(const char *const *paths, size_t npaths,
@@ -427,70 +601,56 @@ struct cc_defs *cc_defs_load_files(const char *const *paths, size_t npaths,
 {
 	struct cc_defs *d = cc_xcalloc(1, sizeof *d);
 	struct owned *o = cc_xcalloc(1, sizeof *o);
-	size_t *file_of = NULL, n = 0, p;
-	struct origin *orig;
+	size_t *file_of = NULL, n = 0, p, i;
+	struct defs_pending *pend = NULL;
+	int rc = -1;
 
 	d->owned = o;
 	for (p = 0; p < npaths; p++) {
 		struct cc_buf b;
 		cJSON *root;
-		const cJSON *fields, *it;
-		size_t idx = 0;
+		int r;
 
 		if (cc_buf_load(&b, paths[p], e) < 0)
-			goto fail;
+			goto done;
 		root = cc_json_parse(b.data, b.len, paths[p], e);
 		cc_buf_free(&b);
 		if (root == NULL)
-			goto fail;
-		fields = cJSON_GetObjectItemCaseSensitive(root, "fields");
-		if (!cJSON_IsObject(root) || !cJSON_IsArray(fields)) {
-			cJSON_Delete(root);
-			cc_errf(e, "%s: expected {\"title\": ..., \"fields\": "
-				"[...]}", paths[p]);
-			goto fail;
-		}
-		cJSON_ArrayForEach(it, fields)
-		{
-			o->fields = cc_xrealloc(o->fields,
-						(n + 1) * sizeof *o->fields);
-			file_of = cc_xrealloc(file_of, (n + 1) * sizeof *file_of);
-			file_of[n] = p;
-			if (load_field(o, &o->fields[n], it, paths[p], idx++,
-				       e) < 0) {
-				cJSON_Delete(root);
-				goto fail;
-			}
-			n++;
-		}
+			goto done;
+		r = cJSON_IsObject(root)
+			    ? load_fields(o, root, paths[p], p, &n, &file_of,
+					  &pend, e)
+			    : cc_errf(e, "%s: expected {\"title\": ..., "
+				      "\"fields\": [...]}", paths[p]);
 		cJSON_Delete(root);
+		if (r < 0)
+			goto done;
 	}
-	/* sort fields together with their file index */
-	orig = cc_xmalloc((n ? n : 1) * sizeof *orig);
-	{
-		size_t i;
-
-		for (i = 0; i < n; i++) {
-			orig[i].f = o->fields[i];
-			orig[i].file = file_of[i];
-		}
-		qsort(orig, n, sizeof *orig, cmp_origin);
-		for (i = 0; i < n; i++) {
-			o->fields[i] = orig[i].f;
-			file_of[i] = orig[i].file;
-		}
-	}
-	free(orig);
-	if (validate(o->fields, n, paths, file_of, e) < 0)
-		goto fail;
-	free(file_of);
+	sort_fields(o, n, file_of, pend);
+	if (validate(o->fields, n, paths, file_of, e) < 0 ||
+	    defs_guest_resolve(&o->guest, o->fields, n, pend, paths, file_of,
+			       e) < 0)
+		goto done;
 	d->fields = o->fields;
 	d->n = n;
-	return d;
-fail:
+	d->kvm_rules = o->guest.kvm_rules;
+	d->regs = o->guest.regs;
+	d->nregs = o->guest.nregs;
+	d->hints = o->guest.hints;
+	d->nhints = o->guest.nhints;
+	rc = 0;
+done:
+	for (i = 0; i < n; i++) {
+		free(pend[i].hint);
+		free(pend[i].zero);
+	}
+	free(pend);
 	free(file_of);
-	cc_defs_free(d);
-	return NULL;
+	if (rc < 0) {
+		cc_defs_free(d);
+		return NULL;
+	}
+	return d;
 }
 
 static int cmp_str(const void *a, const void *b)

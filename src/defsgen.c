@@ -3,7 +3,9 @@
  *
  *   defsgen defs -o defs_table.c FILE.json...
  *       validate the field database (same loader as --defs) and emit it as
- *       a sorted C table, so the binary parses no JSON at start-up;
+ *       a sorted C table, with each field's guest view, consequence and
+ *       hint already settled and the register table of the guest view, so
+ *       the binary parses and computes nothing per field at start-up;
  *   defsgen profiles -o profiles_table.c FILE.json...
  *       embed the bundled profiles (name = file stem) as C strings, so
  *       profile:NAME works from the build tree and the installed binary
@@ -45,6 +47,71 @@ static void c_string(struct cc_buf *b, const char *s)
 	cc_buf_puts(b, "\"");
 }
 
+/* One field as a designated initializer. */
+static void gen_field(struct cc_buf *b, const struct cc_field *f, size_t i)
+{
+	cc_buf_printf(b,
+		      "\t{.leaf = 0x%08xu, .first = %uu, .last = %uu, "
+		      ".any_subleaf = %u, .reg = %u, .lo = %u, .hi = %u,\n"
+		      "\t .rule = %u, .severity = %u, .policy = %u, "
+		      ".category = %u, .vendors = 0x%x, .static_value = %uu,\n"
+		      "\t .guest = %u, .offer = %u, .consequence = %u, "
+		      ".zero_means = %u, .zero_lo = %u, .zero_hi = %u, "
+		      ".guest_max = %uu,\n\t .name = ",
+		      f->leaf, f->first, f->last, f->any_subleaf, f->reg, f->lo,
+		      f->hi, f->rule, f->severity, f->policy, f->category,
+		      f->vendors, f->static_value, f->guest, f->offer,
+		      f->consequence, f->zero_means, f->zero_lo, f->zero_hi,
+		      f->guest_max);
+	c_string(b, f->name);
+	cc_buf_puts(b, ", .qemu = ");
+	c_string(b, f->qemu);
+	cc_buf_puts(b, ", .libvirt = ");
+	c_string(b, f->libvirt);
+	cc_buf_puts(b, ", .kernel = ");
+	c_string(b, f->kernel);
+	cc_buf_printf(b, ", .aliases = a%zu,\n\t .description = ", i);
+	c_string(b, f->description);
+	cc_buf_puts(b, ",\n\t .reason = ");
+	c_string(b, f->reason);
+	cc_buf_puts(b, ",\n\t .hint = ");
+	c_string(b, f->hint);
+	cc_buf_puts(b, "},\n");
+}
+
+/* The guest view: register table, hints, and the database itself. */
+static void gen_guest(struct cc_buf *b, const struct cc_defs *d)
+{
+	size_t i;
+
+	cc_buf_puts(b, "\nstatic const struct cc_guest_reg regs[] = {\n");
+	for (i = 0; i < d->nregs; i++) {
+		const struct cc_guest_reg *r = &d->regs[i];
+
+		cc_buf_printf(b, "\t{0x%08xu, 0x%08xu, %uu, %uu, %u, %u, "
+				 "0x%08xu},\n",
+			      r->leaf, r->leaf_last, r->first, r->last, r->reg,
+			      r->guest, r->mask);
+	}
+	cc_buf_puts(b, "\t{0, 0, 0, 0, 0, 0, 0},\n};\n\n"
+		       "static const struct cc_hint hints[] = {\n");
+	for (i = 0; i < d->nhints; i++) {
+		cc_buf_puts(b, "\t{");
+		c_string(b, d->hints[i].id);
+		cc_buf_puts(b, ",\n\t ");
+		c_string(b, d->hints[i].text);
+		cc_buf_puts(b, "},\n");
+	}
+	cc_buf_puts(b, "\t{NULL, NULL},\n};\n\n"
+		       "const struct cc_defs cc_builtin_defs = {\n"
+		       "\t.fields = fields,\n");
+	cc_buf_printf(b, "\t.n = %zu,\n\t.kvm_rules = ", d->n);
+	c_string(b, d->kvm_rules);
+	cc_buf_printf(b, ",\n\t.regs = regs,\n\t.nregs = %zu,\n"
+			 "\t.hints = hints,\n\t.nhints = %zu,\n};\n",
+		      d->nregs, d->nhints);
+}
+
 static int gen_defs(struct cc_buf *b, const char *const *files, size_t n)
 {
 	struct cc_err e;
@@ -68,31 +135,11 @@ static int gen_defs(struct cc_buf *b, const char *const *files, size_t n)
 		}
 		cc_buf_puts(b, "NULL};\n");
 	}
-	cc_buf_puts(b, "\nconst struct cc_field cc_builtin_fields[] = {\n");
-	for (i = 0; i < d->n; i++) {
-		const struct cc_field *f = &d->fields[i];
-
-		cc_buf_printf(b,
-			      "\t{0x%08xu, %uu, %uu, %u, %u, %u, %u, %u, %u, "
-			      "%u, %u, 0x%x, %uu,\n\t ",
-			      f->leaf, f->first, f->last, f->any_subleaf,
-			      f->reg, f->lo, f->hi, f->rule, f->severity,
-			      f->policy, f->category, f->vendors,
-			      f->static_value);
-		c_string(b, f->name);
-		cc_buf_puts(b, ", ");
-		c_string(b, f->qemu);
-		cc_buf_puts(b, ", ");
-		c_string(b, f->libvirt);
-		cc_buf_puts(b, ", ");
-		c_string(b, f->kernel);
-		cc_buf_printf(b, ", a%zu,\n\t ", i);
-		c_string(b, f->description);
-		cc_buf_puts(b, ",\n\t ");
-		c_string(b, f->reason);
-		cc_buf_puts(b, "},\n");
-	}
-	cc_buf_printf(b, "};\n\nconst size_t cc_builtin_nfields = %zu;\n", d->n);
+	cc_buf_puts(b, "\nstatic const struct cc_field fields[] = {\n");
+	for (i = 0; i < d->n; i++)
+		gen_field(b, &d->fields[i], i);
+	cc_buf_puts(b, "};\n");
+	gen_guest(b, d);
 	cc_defs_free(d);
 	return 0;
 }
