@@ -16,12 +16,14 @@
 
 #include "cc_buf.h"
 #include "diff.h"
+#include "guest.h"
 
 struct walk {
 	const struct cc_set *src, *dst;
 	const struct cc_defs *d;
 	const struct cc_diff_opts *o;
 	unsigned vendor; /* vendor whose field meanings apply */
+	int guest;       /* judging in the guest view, with KVM rules */
 	struct cc_report *r;
 	size_t cap;
 	uint64_t src_xfeatures, dst_xfeatures; /* XCR0 | XSS bitmaps */
@@ -55,6 +57,23 @@ static uint64_t xfeatures(const struct cc_set *s)
 	return x;
 }
 
+/* Judge finding F (bits BITS of its register) in the diff's view: its
+ * consequence, hint and whether a guest can see it; in the guest view a
+ * flag KVM can offer that the target lacks blocks whatever its severity. */
+static void judge(const struct walk *w, struct cc_finding *f, uint32_t bits)
+{
+	struct cc_judgement j;
+
+	cc_guest_judge(w->d, (enum cc_view)w->o->view, f->field, f->leaf,
+		       f->subleaf, f->reg, bits, &j);
+	f->consequence = j.consequence;
+	f->hint = j.hint;
+	f->unseen = j.unseen;
+	if (w->guest && j.offerable && !j.unseen &&
+	    f->change == CC_CHANGE_MISSING)
+		f->severity = CC_SEV_INCOMPATIBLE;
+}
+
 /* Compare bits MASK of one register under RULE; record the outcome. */
 static void compare(struct walk *w, uint32_t leaf, uint32_t sub, int reg,
 		    const struct cc_field *field, uint8_t lo, uint8_t hi,
@@ -69,6 +88,10 @@ static void compare(struct walk *w, uint32_t leaf, uint32_t sub, int reg,
 	int status = CC_STATUS_MATCH, change = CC_CHANGE_CHANGED;
 	struct cc_finding *f;
 
+	/* the guest view compares what KVM would give: capped values, and
+	 * "0 means the same as" fields resolved */
+	if (w->guest && field != NULL && skn == full && dkn == full)
+		cc_guest_values(field, sv, dv, &s, &d);
 	if (rule == CC_RULE_SUBSET) {
 		/* bits the source fixes to 1 must be fixed to 1 on target */
 		uint32_t need = s & skn;
@@ -131,6 +154,7 @@ static void compare(struct walk *w, uint32_t leaf, uint32_t sub, int reg,
 	f->dst = d;
 	f->src_known = skn;
 	f->dst_known = dkn;
+	judge(w, f, mask);
 }
 
 /* Is XSAVE component SUB relevant to this comparison? */
@@ -193,6 +217,18 @@ static void visit_key(struct walk *w, uint32_t leaf, uint32_t sub)
 	}
 }
 
+static int cmp_position(const struct cc_finding *x, const struct cc_finding *y)
+{
+	if (x->leaf != y->leaf)
+		return x->leaf < y->leaf ? -1 : 1;
+	if (x->subleaf != y->subleaf)
+		return x->subleaf < y->subleaf ? -1 : 1;
+	if (x->reg != y->reg)
+		return x->reg < y->reg ? -1 : 1;
+	return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
+/* Raw view: status, waived, severity (descending), position. */
 static int cmp_finding(const void *a, const void *b)
 {
 	const struct cc_finding *x = a, *y = b;
@@ -203,13 +239,29 @@ static int cmp_finding(const void *a, const void *b)
 		return x->waived < y->waived ? -1 : 1;
 	if (x->severity != y->severity)
 		return x->severity > y->severity ? -1 : 1;
-	if (x->leaf != y->leaf)
-		return x->leaf < y->leaf ? -1 : 1;
-	if (x->subleaf != y->subleaf)
-		return x->subleaf < y->subleaf ? -1 : 1;
-	if (x->reg != y->reg)
-		return x->reg < y->reg ? -1 : 1;
-	return (x->lo > y->lo) - (x->lo < y->lo);
+	return cmp_position(x, y);
+}
+
+/* Guest view: status, seen before unseen, a vendor mismatch's vendor
+ * before what folds under it, waived, severity (descending),
+ * consequence, position. */
+static int cmp_finding_guest(const void *a, const void *b)
+{
+	const struct cc_finding *x = a, *y = b;
+
+	if (x->status != y->status)
+		return x->status < y->status ? -1 : 1;
+	if ((x->unseen != 0) != (y->unseen != 0))
+		return x->unseen ? 1 : -1;
+	if (x->folded != y->folded)
+		return x->folded < y->folded ? -1 : 1;
+	if (x->waived != y->waived)
+		return x->waived < y->waived ? -1 : 1;
+	if (x->severity != y->severity)
+		return x->severity > y->severity ? -1 : 1;
+	if (x->consequence != y->consequence)
+		return x->consequence < y->consequence ? -1 : 1;
+	return cmp_position(x, y);
 }
 
 /* Parse "7.0.ebx[16]", "0x7.0.EBX[16]", "CPUID.(7,0).EBX[16]" loosely by
@@ -238,37 +290,13 @@ int cc_waiver_matches(const char *w, const struct cc_finding *f)
 	return 0;
 }
 
-struct cc_report *cc_diff(const struct cc_set *src, const struct cc_set *dst,
-			  const struct cc_defs *d, const struct cc_diff_opts *o)
+/* Visit every (leaf, subleaf) key of both sets once, in order: a merge
+ * of the two sorted entry lists. */
+static void walk_keys(struct walk *w)
 {
-	struct cc_report *r = cc_xcalloc(1, sizeof *r);
-	struct walk w;
-	size_t i = 0, j = 0, k;
-	struct cc_diff_opts def;
+	const struct cc_set *src = w->src, *dst = w->dst;
+	size_t i = 0, j = 0;
 
-	if (o == NULL) {
-		memset(&def, 0, sizeof def);
-		o = &def;
-	}
-	memset(&w, 0, sizeof w);
-	w.src = src;
-	w.dst = dst;
-	w.d = d;
-	w.o = o;
-	w.r = r;
-	r->src = src;
-	r->dst = dst;
-	r->symmetric = o->symmetric;
-	w.vendor = src->vendor != CC_VENDOR_UNKNOWN ? (unsigned)src->vendor
-						    : (unsigned)dst->vendor;
-	if (w.vendor == CC_VENDOR_OTHER)
-		w.vendor = 0;
-	r->vendor_mismatch = src->vendor != CC_VENDOR_UNKNOWN &&
-			     dst->vendor != CC_VENDOR_UNKNOWN &&
-			     src->vendor != dst->vendor;
-	w.src_xfeatures = xfeatures(src);
-	w.dst_xfeatures = xfeatures(dst);
-	/* merge-walk the keys of both sets */
 	while (i < src->n || j < dst->n) {
 		const struct cc_leaf *a = i < src->n ? &src->leaves[i] : NULL;
 		const struct cc_leaf *b = j < dst->n ? &dst->leaves[j] : NULL;
@@ -291,15 +319,34 @@ struct cc_report *cc_diff(const struct cc_set *src, const struct cc_set *dst,
 			i++;
 			j++;
 		}
-		visit_key(&w, leaf, sub);
+		visit_key(w, leaf, sub);
 	}
-	/* waivers */
+}
+
+/* Mark the differences O's waivers accept, count the rest per severity,
+ * sort the findings and reach the verdict. */
+static void conclude(struct cc_report *r, const struct cc_diff_opts *o,
+		     int guest)
+{
+	size_t k;
+	int vendor_kept = 0;
+
 	for (k = 0; k < r->n; k++) {
 		struct cc_finding *f = &r->findings[k];
 		size_t x;
 
 		if (f->status != CC_STATUS_DIFFERENT)
 			continue;
+		if (f->unseen) {
+			r->unseen++;
+			continue;
+		}
+		/* a vendor mismatch is one finding, the first register of
+		 * the vendor string that differs: the rest fold under it */
+		f->folded = guest && r->vendor_mismatch && !r->symmetric &&
+			    !(f->leaf == 0 && f->reg != CC_EAX && !vendor_kept);
+		if (guest && r->vendor_mismatch && !f->folded)
+			vendor_kept = 1;
 		for (x = 0; x < o->nwaivers; x++) {
 			if (cc_waiver_matches(o->waivers[x].name, f)) {
 				f->waived = 1;
@@ -313,86 +360,49 @@ struct cc_report *cc_diff(const struct cc_set *src, const struct cc_set *dst,
 			r->count[f->severity]++;
 	}
 	if (r->n > 1)
-		qsort(r->findings, r->n, sizeof *r->findings, cmp_finding);
+		qsort(r->findings, r->n, sizeof *r->findings,
+		      guest ? cmp_finding_guest : cmp_finding);
 	if (r->vendor_mismatch || r->count[CC_SEV_INCOMPATIBLE] > 0)
 		r->verdict = CC_VERDICT_INCOMPATIBLE;
 	else if (r->count[CC_SEV_WARNING] + r->count[CC_SEV_INFO] + r->waived +
-			 r->host_dependent > 0)
+			 r->host_dependent + r->unseen > 0)
 		r->verdict = CC_VERDICT_COMPATIBLE;
 	else
 		r->verdict = CC_VERDICT_IDENTICAL;
+}
+
+struct cc_report *cc_diff(const struct cc_set *src, const struct cc_set *dst,
+			  const struct cc_defs *d, const struct cc_diff_opts *o)
+{
+	struct cc_report *r = cc_report_new(src, dst);
+	struct walk w;
+	struct cc_diff_opts def;
+
+	if (o == NULL) {
+		memset(&def, 0, sizeof def);
+		o = &def;
+	}
+	memset(&w, 0, sizeof w);
+	w.src = src;
+	w.dst = dst;
+	w.d = d;
+	w.o = o;
+	w.r = r;
+	r->symmetric = o->symmetric;
+	w.vendor = src->vendor != CC_VENDOR_UNKNOWN ? (unsigned)src->vendor
+						    : (unsigned)dst->vendor;
+	if (w.vendor == CC_VENDOR_OTHER)
+		w.vendor = 0;
+	r->vendor_mismatch = src->vendor != CC_VENDOR_UNKNOWN &&
+			     dst->vendor != CC_VENDOR_UNKNOWN &&
+			     src->vendor != dst->vendor;
+	w.src_xfeatures = xfeatures(src);
+	w.dst_xfeatures = xfeatures(dst);
+	w.guest = o->view == CC_VIEW_GUEST && d->kvm_rules != NULL;
+	r->view = w.guest ? CC_VIEW_GUEST : CC_VIEW_RAW;
+	r->kvm_rules = w.guest ? d->kvm_rules : NULL;
+	r->kvm_hides_hint = cc_defs_hint(d, "kvm-hides");
+	walk_keys(&w);
+	conclude(r, o, w.guest);
 	return r;
-}
-
-void cc_report_explain_kvm(struct cc_report *r, const struct cc_set *raw_host)
-{
-	size_t i;
-
-	r->kvm_hidden = 0;
-	for (i = 0; i < r->n; i++) {
-		struct cc_finding *f = &r->findings[i];
-		uint32_t k, v, mask;
-
-		if (f->status != CC_STATUS_DIFFERENT ||
-		    f->change != CC_CHANGE_MISSING ||
-		    !cc_set_exists(raw_host, f->leaf))
-			continue;
-		v = cc_set_reg(raw_host, f->leaf, f->subleaf,
-			       (enum cc_reg)f->reg, &k);
-		mask = (f->hi - f->lo == 31) ? UINT32_MAX
-					     : ((1u << (f->hi - f->lo + 1)) - 1);
-		v = (v >> f->lo) & mask;
-		/* every bit the source needs and KVM lacks is on the CPU */
-		if ((f->src & ~f->dst & ~v) == 0) {
-			f->kvm_hides = 1;
-			r->kvm_hidden++;
-		}
-	}
-}
-
-void cc_report_free(struct cc_report *r)
-{
-	if (r == NULL)
-		return;
-	free(r->findings);
-	free(r);
-}
-
-const char *cc_change_name(enum cc_change c)
-{
-	switch (c) {
-	case CC_CHANGE_MISSING: return "missing";
-	case CC_CHANGE_ADDED: return "added";
-	case CC_CHANGE_CHANGED: return "changed";
-	}
-	return "?";
-}
-
-const char *cc_verdict_name(enum cc_verdict v)
-{
-	switch (v) {
-	case CC_VERDICT_IDENTICAL: return "identical";
-	case CC_VERDICT_COMPATIBLE: return "compatible";
-	case CC_VERDICT_INCOMPATIBLE: return "incompatible";
-	}
-	return "?";
-}
-
-void cc_finding_position(const struct cc_finding *f, char *out, size_t n)
-{
-	char reg[4], leaf[16];
-	int i;
-
-	for (i = 0; i < 3; i++)
-		reg[i] = (char)(cc_reg_name((enum cc_reg)f->reg)[i] - 'a' + 'A');
-	reg[3] = '\0';
-	/* leaves 0-9 read the same in hex and decimal: "CPUID.(7,0)" as in
-	 * the manuals' prose; others carry 0x: "CPUID.(0x80000008,0)" */
-	snprintf(leaf, sizeof leaf, f->leaf < 10 ? "%u" : "0x%x", f->leaf);
-	if (f->lo == f->hi)
-		snprintf(out, n, "CPUID.(%s,%u).%s[%u]", leaf, f->subleaf, reg,
-			 f->lo);
-	else
-		snprintf(out, n, "CPUID.(%s,%u).%s[%u:%u]", leaf, f->subleaf,
-			 reg, f->hi, f->lo);
 }
