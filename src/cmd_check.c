@@ -1,7 +1,9 @@
 /*
  * `cpucompat check` (directional migration gate) and `cpucompat diff`
  * (symmetric comparison for CI): load two sets, run the diff engine,
- * render the report, map the verdict to the exit status.
+ * render the report, map the verdict to the exit status.  Both share one
+ * option table and one run function; waivers come from --ignore and from
+ * a --waivers file.
  */
 #include "config.h"
 
@@ -14,6 +16,7 @@
 #include "cc_buf.h"
 #include "cmd.h"
 #include "diff.h"
+#include "guest.h"
 #include "report.h"
 
 struct waivers {
@@ -90,193 +93,194 @@ static int load_waivers(struct waivers *ws, const char *path,
 	return 0;
 }
 
-const struct cc_defs *cmd_load_defs(const char *dir, struct cc_defs **owned)
+struct compare_args {
+	struct cmd_args c;
+	struct cmd_list ignore; /* --ignore, each a comma-separated list */
+	const char *waivers;
+	int all;
+	const char *view; /* --view: "guest" (default) or "raw" */
+};
+
+static const struct cmd_opt compare_opts[] = {
+	CMD_USE(cmd_opt_format, "text (default), json or junit",
+		"text|json|junit"),
+	CMD_USE(cmd_opt_output, "write the report to FILE atomically", NULL),
+	CMD_USE(cmd_opt_names,
+		"spell features as linux (default), qemu or libvirt", NULL),
+	CMD_OPT("ignore", 0, "NAME[,..]", CMD_LIST, struct compare_args, ignore,
+		"accept differences in these fields (repeatable)"),
+	CMD_OPT("waivers", 0, "FILE", CMD_STR, struct compare_args, waivers,
+		"accept the fields listed in FILE, one\n"
+		"'NAME reason' per line"),
+	CMD_OPT("all", 0, NULL, CMD_FLAG, struct compare_args, all,
+		"also list matching and host-dependent fields"),
+	CMD_OPT_CHOICES("view", 0, "VIEW", struct compare_args, view,
+			"guest (default): judge what a KVM guest\n"
+			"sees; raw: compare raw CPUID",
+			"guest|raw"),
+	CMD_USE(cmd_opt_color, NULL, NULL),
+	CMD_USE(cmd_opt_defs, NULL, NULL),
+	CMD_USE(cmd_opt_input_format, NULL, NULL),
+	CMD_USE(cmd_opt_cpu, NULL, NULL),
+	CMD_USE(cmd_opt_help, NULL, NULL),
+	CMD_END,
+};
+
+/* The waivers of --ignore and --waivers into WS; 0, or 2 after the
+ * message. */
+static int collect_waivers(const struct cmd *self, struct compare_args *a,
+			   const struct cc_defs *d, struct waivers *ws)
 {
-	struct cc_err e;
+	size_t i;
 
-	*owned = NULL;
-	if (dir == NULL)
-		return cc_defs_builtin();
-	*owned = cc_defs_load_dir(dir, &e);
-	if (*owned == NULL)
-		cmd_fail(&e);
-	return *owned;
-}
-
-enum { OPT_NAMES = 0x200, OPT_IGNORE, OPT_WAIVERS, OPT_ALL, OPT_COLOR, OPT_DEFS };
-
-static int run_compare(const struct cmd *self, int argc, char **argv,
-		       int symmetric)
-{
-	static const struct option longopts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{"names", required_argument, NULL, OPT_NAMES},
-		{"ignore", required_argument, NULL, OPT_IGNORE},
-		{"waivers", required_argument, NULL, OPT_WAIVERS},
-		{"all", no_argument, NULL, OPT_ALL},
-		{"color", required_argument, NULL, OPT_COLOR},
-		{"defs", required_argument, NULL, OPT_DEFS},
-		CMD_COMMON_LONGOPTS,
-		{NULL, 0, NULL, 0},
-	};
-	struct source_opts so = {NULL, -1};
-	struct report_opts ro = {symmetric ? "diff" : "check", "linux", 0, 0};
-	const char *format = "text", *out = NULL, *color = NULL, *defsdir = NULL;
-	const char *waiver_file = NULL;
-	struct waivers ws;
-	struct cc_diff_opts dopts;
-	struct cc_set *a = NULL, *b = NULL;
-	struct cc_report *r = NULL;
-	struct cc_defs *owned = NULL;
-	const struct cc_defs *d;
-	struct cc_buf buf;
-	struct cc_err e;
-	int c, rc = CC_EXIT_ERROR, x;
-	char **ignores = NULL;
-	size_t nignores = 0, i;
-
-	memset(&ws, 0, sizeof ws);
-	cc_buf_init(&ws.text);
-	cc_buf_init(&buf);
-	while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			format = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case OPT_NAMES:
-			ro.names = optarg;
-			break;
-		case OPT_IGNORE:
-			ignores = cc_xrealloc(ignores, (nignores + 1) *
-							       sizeof *ignores);
-			ignores[nignores++] = optarg;
-			break;
-		case OPT_WAIVERS:
-			waiver_file = optarg;
-			break;
-		case OPT_ALL:
-			ro.all = 1;
-			break;
-		case OPT_COLOR:
-			color = optarg;
-			break;
-		case OPT_DEFS:
-			defsdir = optarg;
-			break;
-		case 'h':
-			free(ignores);
-			return cmd_help(self);
-		default:
-			x = cmd_common_opt(self, c, &so);
-			if (x != 0) {
-				free(ignores);
-				return x > 0 ? cmd_usage(self, "unknown option")
-					     : CC_EXIT_ERROR;
-			}
-		}
-	}
-	if (strcmp(format, "text") && strcmp(format, "json") &&
-	    strcmp(format, "junit")) {
-		free(ignores);
-		return cmd_usage(self, "--format: expected text, json or junit");
-	}
-	if (strcmp(ro.names, "linux") && strcmp(ro.names, "qemu") &&
-	    strcmp(ro.names, "libvirt")) {
-		free(ignores);
-		return cmd_usage(self, "--names: expected linux, qemu or libvirt");
-	}
-	if (color && strcmp(color, "auto") && strcmp(color, "always") &&
-	    strcmp(color, "never")) {
-		free(ignores);
-		return cmd_usage(self, "--color: expected auto, always or never");
-	}
-	if (argc - optind != 2) {
-		free(ignores);
-		return cmd_usage(self, "expected two sources");
-	}
-	d = cmd_load_defs(defsdir, &owned);
-	if (d == NULL)
-		goto done;
-	for (i = 0; i < nignores; i++) {
+	for (i = 0; i < a->ignore.n; i++) {
 		char *tok, *save = NULL;
 
-		for (tok = strtok_r(ignores[i], ",", &save); tok;
+		for (tok = strtok_r(a->ignore.v[i], ",", &save); tok;
 		     tok = strtok_r(NULL, ",", &save)) {
 			if (!known_name(d, tok)) {
 				fprintf(stderr, "cpucompat %s: --ignore: no "
 						"field named '%s'\n",
 					self->name, tok);
-				goto done;
+				return CC_EXIT_ERROR;
 			}
-			waiver_add(&ws, tok, "--ignore");
+			waiver_add(ws, tok, "--ignore");
 		}
 	}
-	if (waiver_file && load_waivers(&ws, waiver_file, d) != 0)
-		goto done;
-	if (strcmp(argv[optind], "-") == 0 && strcmp(argv[optind + 1], "-") == 0) {
-		cmd_usage(self, "only one source can be standard input");
-		goto done;
-	}
-	a = cmd_load(argv[optind], &so);
-	if (a == NULL)
-		goto done;
-	b = cmd_load(argv[optind + 1], &so);
-	if (b == NULL)
-		goto done;
-	memset(&dopts, 0, sizeof dopts);
-	dopts.symmetric = symmetric;
-	dopts.with_matches = ro.all || strcmp(format, "junit") == 0;
-	dopts.waivers = ws.w;
-	dopts.nwaivers = ws.n;
-	r = cc_diff(a, b, d, &dopts);
-	/* A KVM target lacking features: say which ones the CPU itself has,
-	 * so "nested KVM hides them" is told apart from "old CPU". */
-	if (!symmetric && strcmp(argv[optind + 1], "kvm") == 0 &&
-	    r->count[CC_SEV_INCOMPATIBLE] > 0) {
-		int reuse = strcmp(argv[optind], "host") == 0;
-		struct cc_set *raw = reuse ? a : capture_host(&e);
+	if (a->waivers && load_waivers(ws, a->waivers, d) != 0)
+		return CC_EXIT_ERROR;
+	return 0;
+}
 
-		if (raw != NULL)
-			cc_report_explain_kvm(r, raw);
-		if (!reuse)
-			cc_set_free(raw);
-	}
-	ro.color = strcmp(format, "text") == 0 && out == NULL &&
-		   cmd_color(color, 1);
-	if (strcmp(format, "json") == 0)
-		report_json(&buf, r, &ro);
-	else if (strcmp(format, "junit") == 0)
-		report_junit(&buf, r, &ro);
+/* A KVM target lacking features: say which ones the CPU itself has, so
+ * "nested KVM hides them" is told apart from "old CPU". */
+static void explain_kvm(struct cc_report *r, const char *srcspec,
+			struct cc_set *src)
+{
+	int reuse = strcmp(srcspec, "host") == 0;
+	struct cc_err e;
+	struct cc_set *raw = reuse ? src : capture_host(&e);
+
+	if (raw != NULL)
+		cc_report_explain_kvm(r, raw);
+	if (!reuse)
+		cc_set_free(raw);
+}
+
+/* Render R as --format asks and write it; 0, or 2 after the message. */
+static int render(const struct compare_args *a, const struct cc_report *r,
+		  struct report_opts *ro)
+{
+	struct cc_buf buf;
+	struct cc_err e;
+	int rc = 0;
+
+	cc_buf_init(&buf);
+	ro->color = strcmp(a->c.format, "text") == 0 && a->c.output == NULL &&
+		    cmd_color(a->c.color, 1);
+	if (strcmp(a->c.format, "json") == 0)
+		report_json(&buf, r, ro);
+	else if (strcmp(a->c.format, "junit") == 0)
+		report_junit(&buf, r, ro);
 	else
-		report_text(&buf, r, &ro);
-	if (cc_buf_save(&buf, out, &e) < 0) {
-		cmd_fail(&e);
-		goto done;
-	}
+		report_text(&buf, r, ro);
+	if (cc_buf_save(&buf, a->c.output, &e) < 0)
+		rc = cmd_fail(&e);
+	cc_buf_free(&buf);
+	return rc;
+}
+
+/* The exit status of a rendered report. */
+static int verdict_status(const struct cc_report *r, int symmetric)
+{
 	/* diff: any difference not waived is a failure, whatever its
 	 * severity; waivers are how CI accepts known ones */
 	if (symmetric)
-		rc = r->count[CC_SEV_INCOMPATIBLE] + r->count[CC_SEV_WARNING] +
-				     r->count[CC_SEV_INFO] ==
-			     0
-			     ? CC_EXIT_OK
-			     : CC_EXIT_DIFF;
-	else
-		rc = r->verdict == CC_VERDICT_INCOMPATIBLE ? CC_EXIT_DIFF
-							  : CC_EXIT_OK;
+		return r->count[CC_SEV_INCOMPATIBLE] + r->count[CC_SEV_WARNING] +
+				       r->count[CC_SEV_INFO] ==
+			       0
+			       ? CC_EXIT_OK
+			       : CC_EXIT_DIFF;
+	return r->verdict == CC_VERDICT_INCOMPATIBLE ? CC_EXIT_DIFF
+						      : CC_EXIT_OK;
+}
+
+/* Load both sources, diff them, render; the exit status. */
+static int compare(const struct cmd *self, struct compare_args *a,
+		   char **specs, const struct cc_defs *d, struct waivers *ws,
+		   int symmetric)
+{
+	struct report_opts ro = {
+		.command = self->name, .names = a->c.names, .all = a->all};
+	struct cc_diff_opts dopts;
+	struct cc_set *src = NULL, *dst = NULL;
+	struct cc_report *r = NULL;
+	int rc = CC_EXIT_ERROR;
+
+	if (strcmp(specs[0], "-") == 0 && strcmp(specs[1], "-") == 0)
+		return cmd_usage(self, "only one source can be standard input");
+	src = cmd_load(specs[0], &a->c.so);
+	if (src == NULL)
+		goto done;
+	dst = cmd_load(specs[1], &a->c.so);
+	if (dst == NULL)
+		goto done;
+	memset(&dopts, 0, sizeof dopts);
+	dopts.symmetric = symmetric;
+	dopts.with_matches = a->all || strcmp(a->c.format, "junit") == 0;
+	dopts.waivers = ws->w;
+	dopts.nwaivers = ws->n;
+	dopts.view = cc_view_parse(a->view);
+	if (dopts.view == CC_VIEW_GUEST && d->kvm_rules == NULL)
+		fprintf(stderr, "cpucompat %s: the field definitions have no KVM "
+				"rules (kvm_rules): judging raw CPUID\n",
+			self->name);
+	r = cc_diff(src, dst, d, &dopts);
+	if (!symmetric && strcmp(specs[1], "kvm") == 0 &&
+	    r->count[CC_SEV_INCOMPATIBLE] > 0)
+		explain_kvm(r, specs[0], src);
+	if (render(a, r, &ro) == 0)
+		rc = verdict_status(r, symmetric);
 done:
 	cc_report_free(r);
-	cc_set_free(a);
-	cc_set_free(b);
+	cc_set_free(src);
+	cc_set_free(dst);
+	return rc;
+}
+
+static int run_compare(const struct cmd *self, int argc, char **argv,
+		       int symmetric)
+{
+	struct compare_args a;
+	struct waivers ws;
+	struct cc_defs *owned = NULL;
+	const struct cc_defs *d;
+	int rc;
+
+	memset(&a, 0, sizeof a);
+	a.c.so.cpu = -1;
+	a.c.format = "text";
+	a.c.names = "linux";
+	a.view = "guest";
+	rc = cmd_parse(self, argc, argv, &a);
+	if (rc == CMD_GO)
+		rc = cmd_check_values(self, &a);
+	if (rc == CMD_GO && argc - optind != 2)
+		rc = cmd_usage(self, "expected two sources");
+	if (rc != CMD_GO) {
+		free(a.ignore.v);
+		return rc;
+	}
+	memset(&ws, 0, sizeof ws);
+	cc_buf_init(&ws.text);
+	rc = CC_EXIT_ERROR;
+	d = cmd_load_defs(a.c.defs, &owned);
+	if (d != NULL && collect_waivers(self, &a, d, &ws) == 0)
+		rc = compare(self, &a, argv + optind, d, &ws, symmetric);
 	cc_defs_free(owned);
-	cc_buf_free(&buf);
 	cc_buf_free(&ws.text);
 	free(ws.w);
-	free(ignores);
+	free(a.ignore.v);
 	return rc;
 }
 
@@ -290,29 +294,13 @@ static int run_diff(const struct cmd *self, int argc, char **argv)
 	return run_compare(self, argc, argv, 1);
 }
 
-#define COMPARE_OPTIONS                                                        \
-	"  -f, --format FMT        text (default), json or junit\n"             \
-	"  -o, --output FILE       write the report to FILE atomically\n"       \
-	"      --names SCHEME      spell features as linux (default), qemu or "\
-	"libvirt\n"                                                              \
-	"      --ignore NAME[,..]  accept differences in these fields "          \
-	"(repeatable)\n"                                                         \
-	"      --waivers FILE      accept the fields listed in FILE, one\n"     \
-	"                          'NAME reason' per line\n"                    \
-	"      --all               also list matching and host-dependent "      \
-	"fields\n"                                                               \
-	"      --color WHEN        auto (default), always or never; NO_COLOR "  \
-	"is honoured\n"                                                          \
-	"      --defs DIR          read field definitions from DIR/*.json\n"    \
-	CMD_COMMON_HELP
-
 const struct cmd cmd_check = {
 	.name = "check",
 	.synopsis = "SOURCE TARGET [-f text|json|junit] [--ignore NAME] "
 		    "[--waivers FILE]",
 	.summary = "Can a guest that sees SOURCE keep running on TARGET? "
 		   "(exit 1 if not)",
-	.options = COMPARE_OPTIONS,
+	.opts = compare_opts,
 	.run = run_check,
 };
 
@@ -321,6 +309,6 @@ const struct cmd cmd_diff = {
 	.synopsis = "A B [-f text|json|junit] [--ignore NAME] [--waivers FILE]",
 	.summary = "Every difference between two CPUID sets, both ways "
 		   "(exit 1 if any).",
-	.options = COMPARE_OPTIONS,
+	.opts = compare_opts,
 	.run = run_diff,
 };

@@ -12,60 +12,41 @@
 #include "cmd.h"
 #include "fmt.h"
 
+static const struct cmd_opt dump_opts[] = {
+	CMD_USE(cmd_opt_output, NULL, NULL),
+	CMD_USE(cmd_opt_writable_format, NULL, NULL),
+	CMD_USE(cmd_opt_input_format, NULL, NULL),
+	CMD_USE(cmd_opt_cpu, NULL, NULL),
+	CMD_USE(cmd_opt_help, NULL, NULL),
+	CMD_END,
+};
+
 static int run(const struct cmd *self, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"format", required_argument, NULL, 'f'},
-		CMD_COMMON_LONGOPTS,
-		{NULL, 0, NULL, 0},
-	};
-	struct source_opts so = {NULL, -1};
-	const char *out = NULL, *format = "json", *spec = "host";
-	const struct fmt *f;
+	struct cmd_args a = {.so = {NULL, -1}, .format = "json"};
+	const char *spec = "host";
 	struct cc_set *s;
 	struct cc_buf b;
 	struct cc_err e;
-	int c, r;
+	int r;
 
-	while ((c = getopt_long(argc, argv, "o:f:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'f':
-			format = optarg;
-			break;
-		case 'h':
-			return cmd_help(self);
-		default:
-			r = cmd_common_opt(self, c, &so);
-			if (r < 0)
-				return CC_EXIT_ERROR;
-			if (r > 0)
-				return cmd_usage(self, "unknown option");
-		}
-	}
+	r = cmd_parse(self, argc, argv, &a);
+	if (r != CMD_GO)
+		return r;
 	if (argc - optind > 1)
 		return cmd_usage(self, "expected at most one SOURCE");
 	if (optind < argc)
 		spec = argv[optind];
-	f = fmt_find(format);
-	if (f == NULL || f->write == NULL)
-		return cmd_usage(self,
-				 "--format: '%s' is not a writable format "
-				 "(json, cpuid-r, cloud-hypervisor, "
-				 "cloud-hypervisor-profile, libvirt, "
-				 "firecracker)",
-				 format);
-	s = cmd_load(spec, &so);
+	if (cmd_check_values(self, &a) != CMD_GO)
+		return CC_EXIT_ERROR;
+	s = cmd_load(spec, &a.so);
 	if (s == NULL)
 		return CC_EXIT_ERROR;
 	capture_add_provenance(s);
 	cc_buf_init(&b);
-	r = f->write(&b, s, &e);
+	r = fmt_find(a.format)->write(&b, s, &e);
 	if (r == 0)
-		r = cc_buf_save(&b, out, &e);
+		r = cc_buf_save(&b, a.output, &e);
 	cc_buf_free(&b);
 	cc_set_free(s);
 	return r < 0 ? cmd_fail(&e) : CC_EXIT_OK;
@@ -75,12 +56,6 @@ const struct cmd cmd_dump = {
 	.name = "dump",
 	.synopsis = "[SOURCE] [-o FILE] [--format FMT]",
 	.summary = "Capture or convert one CPUID set (default SOURCE: host).",
-	.options =
-		"  -o, --output FILE       write to FILE atomically (default: "
-		"stdout)\n"
-		"  -f, --format FMT        json (default), cpuid-r, "
-		"cloud-hypervisor,\n"
-		"                          cloud-hypervisor-profile, libvirt, "
-		"firecracker\n" CMD_COMMON_HELP,
+	.opts = dump_opts,
 	.run = run,
 };

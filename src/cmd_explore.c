@@ -18,55 +18,25 @@
 #include "tui.h"
 #include "view.h"
 
-enum { OPT_COLOR = 0x200, OPT_DEFS };
+static const struct cmd_opt explore_opts[] = {
+	CMD_USE(cmd_opt_output, "where 'w' writes the what-if profile\n"
+				"(default: A's name + -whatif.json)",
+		NULL),
+	CMD_USE(cmd_opt_color, NULL, NULL),
+	CMD_USE(cmd_opt_defs, NULL, NULL),
+	CMD_USE(cmd_opt_input_format, NULL, NULL),
+	CMD_USE(cmd_opt_cpu, NULL, NULL),
+	CMD_USE(cmd_opt_help, NULL, NULL),
+	CMD_END,
+};
 
-static int run_explore(const struct cmd *self, int argc, char **argv)
+/* The operands and the terminal; CMD_GO, or 2 after the message. */
+static int check_args(const struct cmd *self, int nargs, char **specs)
 {
-	static const struct option longopts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"color", required_argument, NULL, OPT_COLOR},
-		{"defs", required_argument, NULL, OPT_DEFS},
-		CMD_COMMON_LONGOPTS,
-		{NULL, 0, NULL, 0},
-	};
-	struct source_opts so = {NULL, -1};
-	struct tui_opts to = {0, NULL};
-	const char *color = NULL, *defsdir = NULL;
-	struct cc_set *a = NULL, *b = NULL;
-	struct cc_defs *owned = NULL;
-	const struct cc_defs *d;
-	struct view *v = NULL;
-	struct cc_err e;
-	int c, x, nargs, rc = CC_EXIT_ERROR;
-
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			to.profile_path = optarg;
-			break;
-		case OPT_COLOR:
-			color = optarg;
-			break;
-		case OPT_DEFS:
-			defsdir = optarg;
-			break;
-		case 'h':
-			return cmd_help(self);
-		default:
-			x = cmd_common_opt(self, c, &so);
-			if (x != 0)
-				return x > 0 ? cmd_usage(self, "unknown option")
-					     : CC_EXIT_ERROR;
-		}
-	}
-	if (color && strcmp(color, "auto") && strcmp(color, "always") &&
-	    strcmp(color, "never"))
-		return cmd_usage(self, "--color: expected auto, always or never");
-	nargs = argc - optind;
 	if (nargs < 1 || nargs > 2)
 		return cmd_usage(self, "expected one or two sources");
-	if (nargs == 2 && strcmp(argv[optind], "-") == 0 &&
-	    strcmp(argv[optind + 1], "-") == 0)
+	if (nargs == 2 && strcmp(specs[0], "-") == 0 &&
+	    strcmp(specs[1], "-") == 0)
 		return cmd_usage(self, "only one source can be standard input");
 	/* fail early, before loading anything slow such as kvm */
 	if (!isatty(STDOUT_FILENO)) {
@@ -75,27 +45,51 @@ static int run_explore(const struct cmd *self, int argc, char **argv)
 				"report)\n");
 		return CC_EXIT_ERROR;
 	}
-	d = cmd_load_defs(defsdir, &owned);
+	return CMD_GO;
+}
+
+static int run_explore(const struct cmd *self, int argc, char **argv)
+{
+	struct cmd_args a = {.so = {NULL, -1}};
+	struct tui_opts to = {0, NULL};
+	struct cc_set *src = NULL, *dst = NULL;
+	struct cc_defs *owned = NULL;
+	const struct cc_defs *d;
+	struct view *v = NULL;
+	struct cc_err e;
+	int x, nargs, rc;
+
+	rc = cmd_parse(self, argc, argv, &a);
+	if (rc == CMD_GO)
+		rc = cmd_check_values(self, &a);
+	nargs = argc - optind;
+	if (rc == CMD_GO)
+		rc = check_args(self, nargs, argv + optind);
+	if (rc != CMD_GO)
+		return rc;
+	rc = CC_EXIT_ERROR;
+	to.profile_path = a.output;
+	d = cmd_load_defs(a.defs, &owned);
 	if (d == NULL)
 		goto done;
-	a = cmd_load(argv[optind], &so);
-	if (a == NULL)
+	src = cmd_load(argv[optind], &a.so);
+	if (src == NULL)
 		goto done;
 	if (nargs == 2) {
-		b = cmd_load(argv[optind + 1], &so);
-		if (b == NULL)
+		dst = cmd_load(argv[optind + 1], &a.so);
+		if (dst == NULL)
 			goto done;
 	}
-	v = view_new(a, b, d);
-	to.color = cmd_color(color, STDOUT_FILENO);
+	v = view_new(src, dst, d);
+	to.color = cmd_color(a.color, STDOUT_FILENO);
 	x = tui_run(v, &to, &e);
 	if (x < 0)
 		cmd_fail(&e);
 	else if (x == 0)
 		rc = CC_EXIT_OK;
 	view_free(v);
-	cc_set_free(a);
-	cc_set_free(b);
+	cc_set_free(src);
+	cc_set_free(dst);
 	cc_defs_free(owned);
 	if (x > 0) {
 		/* die of the signal, as an uncaught one would */
@@ -105,8 +99,8 @@ static int run_explore(const struct cmd *self, int argc, char **argv)
 	}
 	return rc;
 done:
-	cc_set_free(a);
-	cc_set_free(b);
+	cc_set_free(src);
+	cc_set_free(dst);
 	cc_defs_free(owned);
 	return rc;
 }
@@ -115,12 +109,6 @@ const struct cmd cmd_explore = {
 	.name = "explore",
 	.synopsis = "A [B] [-o FILE] [--color WHEN]",
 	.summary = "Browse the check A -> B (or decode A) interactively.",
-	.options =
-		"  -o, --output FILE       where 'w' writes the what-if profile\n"
-		"                          (default: A's name + -whatif.json)\n"
-		"      --color WHEN        auto (default), always or never; "
-		"NO_COLOR is honoured\n"
-		"      --defs DIR          read field definitions from "
-		"DIR/*.json\n" CMD_COMMON_HELP,
+	.opts = explore_opts,
 	.run = run_explore,
 };

@@ -10,13 +10,14 @@
 #include "capture.h"
 #include "cc_buf.h"
 #include "fmt.h"
+#include "profile_names.h"
 #include "source.h"
 
 static struct cc_set *load_profile(const char *name, const struct fmt_opts *fo,
 				   struct cc_err *e)
 {
 	const char *dir = getenv("CPUCOMPAT_PROFILES");
-	size_t i;
+	const struct cc_embedded *p;
 	char label[160];
 	struct cc_set *s;
 
@@ -30,25 +31,10 @@ static struct cc_set *load_profile(const char *name, const struct fmt_opts *fo,
 		return s;
 	}
 	snprintf(label, sizeof label, "profile:%s", name);
-	for (i = 0; cc_builtin_profiles[i].name; i++) {
-		const struct cc_embedded *p = &cc_builtin_profiles[i];
-
-		if (strcmp(p->name, name) != 0)
-			continue;
-		return fmt_load_buffer(p->text, p->len, label, NULL, fo, e);
-	}
-	{
-		struct cc_buf list;
-
-		cc_buf_init(&list);
-		for (i = 0; cc_builtin_profiles[i].name; i++)
-			cc_buf_printf(&list, "%s%s", i ? ", " : "",
-				      cc_builtin_profiles[i].name);
-		cc_errf(e, "%s: no such bundled profile (bundled: %s)", label,
-			list.data ? list.data : "none");
-		cc_buf_free(&list);
-	}
-	return NULL;
+	p = profile_names_find(name, e);
+	if (p == NULL)
+		return NULL;
+	return fmt_load_buffer(p->text, p->len, label, NULL, fo, e);
 }
 
 static struct cc_set *load_spec(const char *spec, const struct source_opts *o,
@@ -62,6 +48,8 @@ static struct cc_set *load_spec(const char *spec, const struct source_opts *o,
 		return capture_host(e);
 	if (strcmp(spec, "kvm") == 0)
 		return capture_kvm(NULL, e);
+	if (strcmp(spec, "auto") == 0)
+		return capture_auto(e);
 	if (strncmp(spec, "profile:", 8) == 0)
 		return load_profile(spec + 8, &fo, e);
 	return fmt_load_file(spec, o ? o->input_format : NULL, &fo, e);

@@ -1,11 +1,14 @@
 #!/bin/sh
 # The manual and the bash completion against the binary under test, so that
 # neither falls behind it: every command `cpucompat --help` lists has a
-# SYNOPSIS line and a COMMANDS entry in cpucompat(1); every option its
-# `cpucompat CMD --help` prints is in that entry; its usage line agrees
-# with the SYNOPSIS; every environment variable the sources read is in
-# ENVIRONMENT; both pages lint clean; the completion offers commands,
-# options, option values and profile: names.
+# SYNOPSIS line and a COMMANDS entry in cpucompat(1); the options of
+# `cpucompat CMD --help`, of its option table (`cpucompat --list-options
+# CMD`) and of the entry's option list (".It Fl ..." lines) are the same,
+# both ways, and every value the table lists is in the entry; its usage
+# line agrees with the SYNOPSIS; every environment variable the sources
+# read is in ENVIRONMENT; both pages lint clean; the completion offers
+# commands, exactly each command's options and each option's values, and
+# profile: names.
 . "${top_srcdir}/tests/setup.sh"
 
 MAN1=$top_srcdir/man/cpucompat.1
@@ -67,10 +70,34 @@ for c in $cmds; do
 	sed -n -e 's/^  \(-[[:alnum:]]\), \(--[[:alnum:]-]*\).*/\1 \2/p' \
 		-e 's/^      \(--[[:alnum:]-]*\).*/\1/p' "$T/out" >"$T/opts"
 	[ -s "$T/opts" ] || fail "$c --help lists no options"
-	for o in $(cat "$T/opts"); do
-		has_opt "$T/entry" "$o" ||
-			fail "cpucompat.1: the entry of '$c' lacks $o"
-	done
+	tr ' ' '\n' <"$T/opts" | sort >"$T/help.opts"
+
+	# the option table, the help and the entry's ".It Fl" lines agree
+	run "$CPUCOMPAT" --list-options "$c"
+	expect_rc 0 "--list-options $c"
+	cp "$T/out" "$T/lo.$c"
+	awk '{ print $1; if ($2 != "-") print $2 }' "$T/lo.$c" | sort \
+		>"$T/table.opts"
+	cmp -s "$T/help.opts" "$T/table.opts" ||
+		fail "$c: --help and --list-options differ: $(diff "$T/help.opts" "$T/table.opts")"
+	grep '^\.It Fl' "$T/entry" | grep -o 'Fl [^ ]*' | sed 's/^Fl /-/' |
+		sort -u >"$T/man.opts"
+	cmp -s "$T/help.opts" "$T/man.opts" ||
+		fail "$c: --help (<) and the entry in cpucompat.1 (>) list different options: $(diff "$T/help.opts" "$T/man.opts")"
+	# every listed value of an option is a ".Cm" word of the entry (those
+	# of --input-format, which the entries refer to DESCRIPTION, there)
+	while read -r long short arg vals; do
+		[ "$vals" != - ] || continue
+		if [ "$long" = --input-format ]; then
+			section DESCRIPTION
+		else
+			cat "$T/entry"
+		fi | sed -n 's/^\.Cm //p' | tr ' ' '\n' | tr -d ',.;' >"$T/cm"
+		for v in $(echo "$vals" | tr '|' ' '); do
+			grep -qx -- "$v" "$T/cm" ||
+				fail "cpucompat.1: the entry of '$c' lacks the value $v of $long"
+		done
+	done <"$T/lo.$c"
 
 	# the usage line agrees with the SYNOPSIS: its options, their
 	# listed values and metavariables, and its operands
@@ -160,6 +187,19 @@ comp "" | sort >"$3/offered"
 "$prog" --help | awk '/^commands:/ { f = 1; next } f && !NF { exit } f { print $1 }' |
 	sort >"$3/listed"
 cmp -s "$3/offered" "$3/listed" || { echo "command list differs:"; diff "$3/listed" "$3/offered"; exit 1; }
+# each command: exactly its options, and each option's listed values
+for t in "$3"/lo.*; do
+	c=${t##*/lo.}
+	awk '{ print $1; if ($2 != "-") print $2 }' "$t" | sort >"$3/want"
+	comp "$c" - | sort >"$3/got"
+	cmp -s "$3/want" "$3/got" || { echo "$c - offers:"; diff "$3/want" "$3/got"; exit 1; }
+	while read -r long short arg vals; do
+		[ "$vals" != - ] || continue
+		echo "$vals" | tr '|' '\n' | sort >"$3/want"
+		comp "$c" "$long" "" | sort >"$3/got"
+		cmp -s "$3/want" "$3/got" || { echo "$c $long offers:"; diff "$3/want" "$3/got"; exit 1; }
+	done <"$t"
+done
 # CPUCOMPAT_PROFILES replaces the bundled names, as it does for the binary
 mkdir "$3/profiles" && : >"$3/profiles/fleet-2026.json"
 CPUCOMPAT_PROFILES=$3/profiles expect profile:fleet-2026 check prof

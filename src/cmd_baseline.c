@@ -1,0 +1,250 @@
+/*
+ * `cpucompat baseline SOURCE...`: the richest profile every source can
+ * run (profile.c computes it), written in a profile format, with what each
+ * source gives up for it on stderr and, with --report, as JSON.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_buf.h"
+#include "cc_json.h"
+#include "cmd.h"
+#include "guest.h"
+#include "profile.h"
+#include "report.h"
+
+struct baseline_args {
+	struct cmd_args c;
+	const char *name, *report;
+	int quiet;
+	const char *view; /* --view: "guest" (default) or "raw" */
+};
+
+static const struct cmd_opt baseline_opts[] = {
+	CMD_OPT("name", 'n', "NAME", CMD_STR, struct baseline_args, name,
+		"profile name and brand string (default: baseline)"),
+	CMD_USE(cmd_opt_output,
+		"write the profile to FILE atomically (default: stdout)", NULL),
+	CMD_USE(cmd_opt_format, "json (default), cloud-hypervisor or firecracker",
+		"json|cloud-hypervisor|firecracker||cloud-hypervisor-profile"),
+	CMD_OPT("report", 0, "FILE", CMD_STR, struct baseline_args, report,
+		"write what each source gives up as JSON to FILE"),
+	CMD_OPT("quiet", 'q', NULL, CMD_FLAG, struct baseline_args, quiet,
+		"do not print that summary on stderr"),
+	CMD_OPT_CHOICES("view", 0, "VIEW", struct baseline_args, view,
+			"guest (default): list only what a KVM guest\n"
+			"gives up; raw: every raw CPUID field",
+			"guest|raw"),
+	CMD_USE(cmd_opt_defs, NULL, NULL),
+	CMD_USE(cmd_opt_input_format, NULL, NULL),
+	CMD_USE(cmd_opt_cpu, NULL, NULL),
+	CMD_USE(cmd_opt_help, NULL, NULL),
+	CMD_END,
+};
+
+static void cost_text(struct cc_buf *b, const struct cc_baseline_cost *c)
+{
+	if (c->field->rule == CC_RULE_SUBSET && c->field->lo == c->field->hi)
+		cc_buf_puts(b, c->field->name);
+	else
+		cc_buf_printf(b, "%s (%#x -> %#x)", c->field->name, c->own,
+			      c->base);
+}
+
+static void baseline_text(FILE *out, const struct cc_baseline *bl,
+			  struct cc_set *const *src, size_t n)
+{
+	size_t i, k = 0;
+
+	fprintf(out,
+		"baseline '%s' of %zu source%s (%s); family, model and "
+		"stepping from %s\n",
+		bl->profile->name, n, n == 1 ? "" : "s",
+		bl->profile->vendor_id, src[bl->reference]->name);
+	for (i = 0; i < n; i++) {
+		struct cc_buf line;
+		size_t first = k, cnt;
+
+		while (k < bl->ncosts && bl->costs[k].source == i)
+			k++;
+		cnt = k - first;
+		cc_buf_init(&line);
+		if (cnt == 0) {
+			cc_buf_puts(&line, "gives up nothing");
+		} else {
+			size_t x;
+
+			cc_buf_printf(&line, "gives up %zu: ", cnt);
+			for (x = first; x < k; x++) {
+				if (x > first)
+					cc_buf_puts(&line, ", ");
+				cost_text(&line, &bl->costs[x]);
+			}
+		}
+		fprintf(out, "  %s: %s\n", src[i]->name, line.data);
+		cc_buf_free(&line);
+	}
+	for (i = 0; i < bl->nconflicts; i++) {
+		const struct cc_baseline_conflict *c = &bl->conflicts[i];
+		char pos[64];
+
+		cmd_position(c->leaf, c->subleaf, c->field->reg, c->field->lo,
+			 c->field->hi, pos, sizeof pos);
+		fprintf(out,
+			"conflict: %s %s is %#x on %s but %#x on %s; left to "
+			"the host\n",
+			c->field->name, pos, c->va, src[c->a]->name, c->vb,
+			src[c->b]->name);
+	}
+}
+
+static void baseline_json(struct cc_buf *b, const struct cc_baseline *bl,
+			  struct cc_set *const *src, size_t n)
+{
+	size_t i, k = 0;
+
+	cc_buf_puts(b, "{\n  \"name\": ");
+	cc_json_put_string(b, bl->profile->name);
+	cc_buf_printf(b, ",\n  \"vendor\": ");
+	cc_json_put_string(b, bl->profile->vendor_id);
+	cc_buf_puts(b, ",\n  \"reference\": ");
+	cc_json_put_string(b, src[bl->reference]->name);
+	cc_buf_puts(b, ",\n  \"sources\": [");
+	for (i = 0; i < n; i++) {
+		size_t first = k, x;
+
+		while (k < bl->ncosts && bl->costs[k].source == i)
+			k++;
+		cc_buf_puts(b, i ? ",\n    " : "\n    ");
+		cc_buf_puts(b, "{\"source\": ");
+		cc_json_put_string(b, src[i]->name);
+		cc_buf_puts(b, ", \"gives_up\": [");
+		for (x = first; x < k; x++) {
+			const struct cc_baseline_cost *c = &bl->costs[x];
+			char pos[64];
+
+			cmd_position(c->leaf, c->subleaf, c->field->reg,
+				 c->field->lo, c->field->hi, pos, sizeof pos);
+			cc_buf_puts(b, x > first ? ", {\"field\": "
+						 : "{\"field\": ");
+			cc_json_put_string(b, c->field->name);
+			cc_buf_puts(b, ", \"position\": ");
+			cc_json_put_string(b, pos);
+			cc_buf_printf(b, ", \"own\": %u, \"baseline\": %u}",
+				      c->own, c->base);
+		}
+		cc_buf_puts(b, "]}");
+	}
+	cc_buf_puts(b, n ? "\n  ]" : "]");
+	cc_buf_puts(b, ",\n  \"conflicts\": [");
+	for (i = 0; i < bl->nconflicts; i++) {
+		const struct cc_baseline_conflict *c = &bl->conflicts[i];
+		char pos[64];
+
+		cmd_position(c->leaf, c->subleaf, c->field->reg, c->field->lo,
+			 c->field->hi, pos, sizeof pos);
+		cc_buf_puts(b, i ? ",\n    " : "\n    ");
+		cc_buf_puts(b, "{\"field\": ");
+		cc_json_put_string(b, c->field->name);
+		cc_buf_puts(b, ", \"position\": ");
+		cc_json_put_string(b, pos);
+		cc_buf_puts(b, ", \"sources\": [");
+		cc_json_put_string(b, src[c->a]->name);
+		cc_buf_puts(b, ", ");
+		cc_json_put_string(b, src[c->b]->name);
+		cc_buf_printf(b, "], \"values\": [%u, %u]}", c->va, c->vb);
+	}
+	cc_buf_puts(b, bl->nconflicts ? "\n  ]\n}\n" : "]\n}\n");
+}
+
+/* Write the --report JSON to PATH; 0, or 2 after the message. */
+static int write_report(const char *path, const struct cc_baseline *bl,
+			struct cc_set *const *sets, size_t n)
+{
+	struct cc_buf b;
+	struct cc_err e;
+	int r;
+
+	cc_buf_init(&b);
+	baseline_json(&b, bl, sets, n);
+	r = cc_buf_save(&b, path, &e);
+	cc_buf_free(&b);
+	return r < 0 ? cmd_fail(&e) : 0;
+}
+
+/* Compute and write the baseline of SETS[0..N); the exit status. */
+static int baseline(const struct baseline_args *a, struct cc_set **sets,
+		    size_t n, const struct cc_defs *d)
+{
+	struct cc_baseline *bl;
+	struct cc_profile_opts po;
+	struct cc_err e;
+	char when[32];
+	int rc = CC_EXIT_ERROR;
+
+	cmd_timestamp(when, sizeof when);
+	po.name = a->name;
+	po.generated = when;
+	po.tool = PACKAGE_STRING;
+	bl = cc_profile_baseline((const struct cc_set *const *)sets, n, d, &po,
+				 &e);
+	if (bl == NULL)
+		return cmd_fail(&e);
+	cc_baseline_view(bl, d, cc_view_parse(a->view));
+	if (a->report != NULL && write_report(a->report, bl, sets, n) != 0)
+		goto done;
+	if (cmd_write_profile(bl->profile, a->c.format, a->c.output, &e) < 0) {
+		cmd_fail(&e);
+		goto done;
+	}
+	if (!a->quiet)
+		baseline_text(stderr, bl, sets, n);
+	rc = CC_EXIT_OK;
+done:
+	cc_baseline_free(bl);
+	return rc;
+}
+
+static int run_baseline(const struct cmd *self, int argc, char **argv)
+{
+	struct baseline_args a;
+	struct cc_defs *owned = NULL;
+	const struct cc_defs *d;
+	struct cc_set **sets;
+	size_t n;
+	int rc;
+
+	memset(&a, 0, sizeof a);
+	a.c.so.cpu = -1;
+	a.c.format = "json";
+	a.name = "baseline";
+	a.view = "guest";
+	rc = cmd_parse(self, argc, argv, &a);
+	if (rc != CMD_GO)
+		return rc;
+	if (argc - optind < 1)
+		return cmd_usage(self, "expected at least one SOURCE");
+	if (cmd_check_values(self, &a) != CMD_GO)
+		return CC_EXIT_ERROR;
+	n = (size_t)(argc - optind);
+	d = cmd_load_defs(a.c.defs, &owned);
+	if (d == NULL)
+		return CC_EXIT_ERROR;
+	sets = cmd_load_all(self, argv + optind, n, &a.c.so);
+	rc = sets == NULL ? CC_EXIT_ERROR : baseline(&a, sets, n, d);
+	cmd_free_all(sets, n);
+	cc_defs_free(owned);
+	return rc;
+}
+
+const struct cmd cmd_baseline = {
+	.name = "baseline",
+	.synopsis = "SOURCE... [--name NAME] [-o FILE] [--report FILE]",
+	.summary = "The richest profile every SOURCE can run, and what each "
+		   "gives up for it.",
+	.opts = baseline_opts,
+	.run = run_baseline,
+};
