@@ -190,8 +190,8 @@ void cc_json_put_string(struct cc_buf *b, const char *s)
 		default:
 			if (*p < 0x20)
 				cc_buf_printf(b, "\\u%04x", *p);
-			else if (n == 0)
-				cc_buf_puts(b, "\\ufffd");
+			else if (n == 0) /* U+FFFD, unescaped (see .h) */
+				cc_buf_puts(b, "\xef\xbf\xbd");
 			else
 				cc_buf_add(b, (const char *)p, n);
 		}

@@ -29,7 +29,8 @@ const char *cc_json_type(const cJSON *j);
 const char *cc_json_u32(const cJSON *j, uint32_t *v);
 /* S as a JSON string literal (RFC 8259) into B, or null when S is NULL:
  * quote and backslash escaped, control characters as \b \f \n \r \t or
- * \u00XX, bytes that are not well-formed UTF-8 replaced by \ufffd (JSON
+ * \u00XX, bytes that are not well-formed UTF-8 replaced by U+FFFD, in
+ * UTF-8 rather than escaped so that it reads back as it writes (JSON
  * text is UTF-8), everything else copied. */
 void cc_json_put_string(struct cc_buf *b, const char *s);
 /* D (a JSON number) as an integer 0..UINT32_MAX, as cc_json_u32. */

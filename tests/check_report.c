@@ -352,12 +352,12 @@ static const struct {
 	 "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\""},
 	/* not UTF-8: stray continuation, truncated, overlong, surrogate,
 	 * over U+10FFFF, a byte never used */
-	{"a\x80" "b", "\"a\\ufffdb\""},
-	{"\xc3", "\"\\ufffd\""},
-	{"\xc0\xaf", "\"\\ufffd\\ufffd\""},
-	{"\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\""},
-	{"\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\""},
-	{"\xff", "\"\\ufffd\""},
+	{"a\x80" "b", "\"a\xef\xbf\xbd" "b\""},
+	{"\xc3", "\"\xef\xbf\xbd\""},
+	{"\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\""},
+	{"\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""},
+	{"\xf4\x90\x80\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""},
+	{"\xff", "\"\xef\xbf\xbd\""},
 	{NULL, "null"},
 };
 
