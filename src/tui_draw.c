@@ -361,6 +361,26 @@ static void draw_header(struct tui *t)
 	draw_counts(t);
 }
 
+/* Shrink the values (to 10) and the name (to 12), then the values (to 3),
+ * until NW + VA + VB fit AVAIL columns. */
+static void table_fit(int *nw, int *va, int *vb, int avail)
+{
+	if (*nw + *va + *vb > avail) {
+		if (*va > 10)
+			*va = 10;
+		if (*vb > 10)
+			*vb = 10;
+	}
+	if (*nw + *va + *vb > avail)
+		*nw = avail - *va - *vb < 12 ? 12 : avail - *va - *vb;
+	while (*nw + *va + *vb > avail && (*va > 3 || *vb > 3)) {
+		if (*va >= *vb)
+			(*va)--;
+		else
+			(*vb)--;
+	}
+}
+
 /* Column widths of the field table for the rows on screen: each column
  * as wide as its longest entry, the name first when they do not fit; the
  * name column is at least as wide as LABEL (the register) and widens to
@@ -390,31 +410,16 @@ static void table_widths(struct tui *t, const char *label, const char *title)
 			vb = (int)strlen(dv);
 	}
 	if (!v->two) {
-		/* the description takes the rest, at least a third */
+		/* "value"; the description takes the rest, at least a third */
 		avail = l->rw - 2 - 1 - bw - 1 - 1 - l->rw / 3;
-		if (va > 12)
-			va = 12;
+		va = va < 5 ? 5 : va > 12 ? 12 : va;
+		vb = 0;
 		if (nw + va > avail)
 			nw = avail - va;
-		l->nw = nw;
-		l->bw = bw;
-		l->vw = l->vwb = va;
-		return;
-	}
-	avail = l->rw - 2 - 1 - bw - 1 - 1 - STATUS_W;
-	if (nw + va + vb > avail) {
-		if (va > 10)
-			va = 10;
-		if (vb > 10)
-			vb = 10;
-	}
-	if (nw + va + vb > avail)
-		nw = avail - va - vb < 12 ? 12 : avail - va - vb;
-	while (nw + va + vb > avail && (va > 3 || vb > 3)) {
-		if (va >= vb)
-			va--;
-		else
-			vb--;
+	} else {
+		/* marker, toggle, name, bits, A, B, gaps, status */
+		avail = l->rw - 2 - 1 - bw - 1 - 1 - 1 - STATUS_W;
+		table_fit(&nw, &va, &vb, avail);
 	}
 	if (nw < (int)strlen(title))
 		nw = avail - va - vb < (int)strlen(title) ? avail - va - vb

@@ -219,6 +219,13 @@ static void mark_toggles(struct view *v)
 	}
 }
 
+/* Where row R puts its group: its order in the report, except that what
+ * no KVM guest sees comes after everything else. */
+static size_t row_rank(const struct view *v, const struct view_row *r)
+{
+	return r->mark == VIEW_MARK_UNSEEN ? v->nrows + r->order : r->order;
+}
+
 static void build_groups(struct view *v)
 {
 	size_t i, cap = 0;
@@ -244,11 +251,11 @@ static void build_groups(struct view *v)
 			g->subleaf = r->f.subleaf;
 			g->reg = r->f.reg;
 			g->first = i;
-			g->order = r->order;
+			g->order = SIZE_MAX;
 		}
 		g->n++;
-		if (r->order < g->order)
-			g->order = r->order;
+		if (row_rank(v, r) < g->order)
+			g->order = row_rank(v, r);
 		if (r->mark <= VIEW_MARK_INFO)
 			g->count[r->f.severity]++;
 		if (view_row_nonzero(r))
@@ -509,8 +516,8 @@ size_t view_current_index(const struct view *v, int *have)
 
 /* ------------------------------------------------------------ lifetime */
 
-/* The first visible row in the report's order (two sets), else the
- * first line. */
+/* The first visible row in the report's order, what no guest sees last
+ * (two sets), else the first line. */
 static void initial_selection(struct view *v)
 {
 	struct view_key k;
@@ -520,7 +527,8 @@ static void initial_selection(struct view *v)
 	k.valid = 1;
 	for (i = 0; v->two && i < v->nrows; i++)
 		if (view_row_visible(v, &v->rows[i]) &&
-		    (best == v->nrows || v->rows[i].order < v->rows[best].order))
+		    (best == v->nrows ||
+		     row_rank(v, &v->rows[i]) < row_rank(v, &v->rows[best])))
 			best = i;
 	if (best < v->nrows)
 		k = view_row_key(&v->rows[best]);
@@ -860,7 +868,7 @@ static void counts_summary(const struct view *v, char *out, size_t n)
 
 void view_summary(const struct view *v, char *out, size_t n)
 {
-	struct report_opts o = {"check", "linux", 0, 0};
+	struct report_opts o;
 	struct cc_buf b;
 	const char *p;
 	size_t k = 0;
@@ -871,6 +879,9 @@ void view_summary(const struct view *v, char *out, size_t n)
 	}
 	/* the text report's own line after the verdict, unwrapped, so the
 	 * two never say it in different words */
+	memset(&o, 0, sizeof o);
+	o.command = "check";
+	o.names = "linux";
 	cc_buf_init(&b);
 	report_text(&b, v->report, &o);
 	p = strchr(b.data, '\n');

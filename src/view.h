@@ -10,9 +10,10 @@
  * subleaf, register), the unit of the leaf list, and lists its rows in bit
  * order.  With two sets the groups come in the report's order (cc_report.h:
  * blocking findings by consequence, the vendor first in a vendor mismatch,
- * then warnings, info, what folds under a vendor mismatch, what no KVM
- * guest sees, matches): a group stands where its first finding in the
- * report stands, so the first screen shows what breaks a guest first.
+ * then warnings, info, what folds under a vendor mismatch, matches): a
+ * group stands where its first row in the report stands, so the first
+ * screen shows what breaks a guest first; differences no KVM guest can
+ * see count last, after the matches.
  * With one set they are in position order.  The filter decides which rows
  * are visible, and a group is visible when one of its rows is.
  *
@@ -86,7 +87,8 @@ struct view_group {
 	size_t first, n;  /* rows[first .. first + n) */
 	size_t count[3];  /* differences a guest sees, per enum cc_sev */
 	size_t nonzero;   /* rows with a non-zero or unknown value */
-	size_t order;     /* its rows' least order: groups sort by it */
+	size_t order;     /* its rows' least order (rows no KVM guest sees
+			   * count after all others): groups sort by it */
 };
 
 struct view_list {

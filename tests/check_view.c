@@ -768,6 +768,8 @@ END_TEST
 
 START_TEST(test_unseen_collapsed)
 {
+	size_t k;
+
 	/* bit 15 of 7.0.ecx: no KVM guest sees it; only "everything"
 	 * shows it, after what a guest does see */
 	ck_assert_uint_eq(view_search(v, "7.0.ecx[15]"), 1);
@@ -777,6 +779,29 @@ START_TEST(test_unseen_collapsed)
 	ck_assert_int_eq(v->filter, VIEW_FILTER_ALL);
 	view_set_filter(v, VIEW_FILTER_DIFFERENT);
 	ck_assert_str_ne(row_name(), "bit 15");
+	/* only an unseen difference: compatible, everything shown, the
+	 * unseen row after all the others */
+	{
+		struct cc_set *a2 = intel("A2", 0x000906eb, BIT(5), BIT(15));
+		struct view *x = view_new(a2, set_b, defs);
+		const struct view_row *last = &x->rows[x->nrows - 1];
+
+		ck_assert_int_eq(x->report->verdict, CC_VERDICT_COMPATIBLE);
+		ck_assert_int_eq(x->filter, VIEW_FILTER_ALL);
+		ck_assert_uint_eq(x->nmark[VIEW_MARK_UNSEEN], 1);
+		ck_assert_int_ne(view_row(x)->mark, VIEW_MARK_UNSEEN);
+		ck_assert_int_eq(view_row(x)->mark, VIEW_MARK_MATCH);
+		/* its register (all matches but bit 15) sorts among the
+		 * matches, by its first match */
+		ck_assert_uint_lt(view_group_at(x, 0)->order, x->nrows);
+		for (last = NULL, k = 0; k < x->nrows; k++)
+			if (x->rows[k].mark == VIEW_MARK_UNSEEN)
+				last = &x->rows[k];
+		ck_assert_ptr_nonnull(last);
+		ck_assert_uint_eq(last->f.lo, 15);
+		view_free(x);
+		cc_set_free(a2);
+	}
 	/* in the raw view it blocks like any missing flag */
 	{
 		struct view *raw = view_new_in(set_a, set_b, defs, CC_VIEW_RAW);
@@ -816,6 +841,53 @@ START_TEST(test_swap_recorded)
 	ck_assert_str_eq(name_of(x), "md_clear");
 	ck_assert_int_eq(view_row(x)->mark, VIEW_MARK_INCOMPATIBLE);
 	view_free(x);
+}
+END_TEST
+
+START_TEST(test_every_pair)
+{
+	/* every ordered pair of recorded CPUs: an incompatible check opens
+	 * on the report's first finding (the vendor when vendors differ),
+	 * under the blocking filter, and no unseen or folded row is on the
+	 * first screen */
+	struct cc_set **sets;
+	size_t n = cct_load_cpus(&sets), i, j, k, g, pairs = 0;
+
+	ck_assert_uint_gt(n, 10);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++) {
+			struct view *x;
+
+			if (i == j)
+				continue;
+			x = view_new(sets[i], sets[j], defs);
+			pairs++;
+			if (x->report->verdict == CC_VERDICT_INCOMPATIBLE) {
+				ck_assert_int_eq(x->filter,
+						 VIEW_FILTER_INCOMPATIBLE);
+				ck_assert_uint_eq(view_row(x)->order, 0);
+				ck_assert_int_eq(view_row(x)->mark,
+						 VIEW_MARK_INCOMPATIBLE);
+				ck_assert_int_eq(view_row_is_vendor(
+							 x, view_row(x)),
+						 x->report->vendor_mismatch);
+			}
+			ck_assert(view_row(x) == NULL ||
+				  view_row(x)->mark != VIEW_MARK_UNSEEN);
+			for (g = 0; g < x->nvgroups; g++) {
+				const struct view_group *gr = view_group_at(x, g);
+
+				view_select_line(x, VIEW_PANE_GROUPS, g);
+				for (k = 0; k < x->nvrows; k++)
+					ck_assert_int_lt(view_row_at(x, k)->mark,
+							 VIEW_MARK_FOLDED);
+				ck_assert_uint_gt(gr->n, 0);
+			}
+			view_free(x);
+		}
+	}
+	ck_assert_uint_eq(pairs, n * (n - 1));
+	cct_free_sets(sets, n);
 }
 END_TEST
 
@@ -925,6 +997,7 @@ int main(void)
 	add(s, "vendor_folded", test_vendor_folded);
 	add(s, "unseen_collapsed", test_unseen_collapsed);
 	add(s, "swap_recorded", test_swap_recorded);
+	add(s, "every_pair", test_every_pair);
 	add(s, "footer", test_footer);
 	add(s, "row_status", test_row_status);
 	sr = srunner_create(s);
