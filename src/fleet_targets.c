@@ -32,7 +32,7 @@ static char *reason(const struct cc_report *r)
 		char pos[64];
 
 		if (x->status != CC_STATUS_DIFFERENT || x->waived ||
-		    x->severity != CC_SEV_INCOMPATIBLE)
+		    x->unseen || x->severity != CC_SEV_INCOMPATIBLE)
 			continue;
 		if (n++ >= WHY_FIELDS)
 			continue;

@@ -22,6 +22,10 @@ expect_rc 0 "fleet of a directory"
 contains "$T/out" "^fleet: 3 hosts in 3 classes"
 contains "$T/out" "xeon-platinum-8268"
 contains "$T/out" "^migration order"
+# the baseline says what a guest gives up: the max leaf, HWP or RDT never
+contains "$T/out" "^    class 2 gives up 3: avx512_vnni spec_ctrl ssbd$"
+! grep -E "gives up.*(max_basic_leaf|hwp|rdt_)" "$T/out" >/dev/null ||
+	fail "fleet baseline gives up a field no KVM guest sees"
 [ ! -s "$T/err" ] || fail "fleet of a directory wrote to stderr"
 
 # a mixed fleet: one baseline per vendor, exit 0
@@ -106,6 +110,12 @@ expect_rc 0 "targets of a Silver 4214R guest"
 contains "$T/out" "can move to 2 of 5 hosts"
 contains "$T/out" "2 hosts (2 classes): vendor mismatch"
 contains "$T/out" "lacks avx512_vnni"
+# reasons are what a KVM guest loses: never RDT or HWP, which no guest sees
+run "$CPUCOMPAT" targets "$CPUS/xeon-platinum-8268.json" "$T/intel"
+expect_rc 0 "targets of a Platinum 8268 guest"
+contains "$T/out" "lacks avx512_vnni, md_clear, spec_ctrl, stibp, flush_l1d, ssbd$"
+! grep -E "rdt_|hwp|arch_capabilities" "$T/out" >/dev/null ||
+	fail "targets names a field no KVM guest sees: $(cat "$T/out")"
 run "$CPUCOMPAT" targets -f json "$CPUS/epyc-9334.json" "$T/intel"
 expect_rc 1 "targets: an AMD guest on an Intel fleet"
 contains "$T/out" '"schema": "cpucompat-targets/1"'
