@@ -74,6 +74,7 @@ void cc_report_free(struct cc_report *r)
 	side_free(&r->source);
 	side_free(&r->target);
 	free(r->findings);
+	free(r->waiver_hits);
 	free(r);
 }
 
@@ -109,6 +110,7 @@ const char *cc_change_name(enum cc_change c)
 	case CC_CHANGE_MISSING: return "missing";
 	case CC_CHANGE_ADDED: return "added";
 	case CC_CHANGE_CHANGED: return "changed";
+	case CC_CHANGE_STANCE: return "stance";
 	}
 	return "?";
 }
@@ -140,4 +142,135 @@ void cc_finding_position(const struct cc_finding *f, char *out, size_t n)
 	else
 		snprintf(out, n, "CPUID.(%s,%u).%s[%u:%u]", leaf, f->subleaf,
 			 reg, f->hi, f->lo);
+}
+
+int cc_finding_fails(const struct cc_report *r, const struct cc_finding *f)
+{
+	if (f->status != CC_STATUS_DIFFERENT || f->unseen || f->waived ||
+	    f->folded)
+		return 0;
+	return r->symmetric || f->severity == CC_SEV_INCOMPATIBLE;
+}
+
+int cc_report_exit(const struct cc_report *r, int strict_waivers)
+{
+	if (r->failing > 0 || r->vendor_mismatch)
+		return 1;
+	return strict_waivers && r->unused_waivers > 0;
+}
+
+int cc_report_equal_for_guests(const struct cc_report *r)
+{
+	size_t i;
+
+	if (r->vendor_mismatch || r->host_dependent > 0)
+		return 0;
+	for (i = 0; i < r->n; i++)
+		if (r->findings[i].status == CC_STATUS_DIFFERENT &&
+		    !r->findings[i].unseen)
+			return 0;
+	return 1;
+}
+
+enum cc_stance cc_finding_stance(const struct cc_finding *f, int target)
+{
+	uint32_t k = target ? f->dst_known : f->src_known;
+	uint32_t v = target ? f->dst : f->src;
+	uint32_t full = (f->hi - f->lo == 31) ? UINT32_MAX
+					       : ((1u << (f->hi - f->lo + 1)) - 1);
+
+	if (k == 0)
+		return CC_STANCE_HOST;
+	if (k != full)
+		return CC_STANCE_PARTIAL;
+	if (f->lo != f->hi)
+		return CC_STANCE_FIXED;
+	return v ? CC_STANCE_REQUIRED : CC_STANCE_ABSENT;
+}
+
+const char *cc_stance_name(enum cc_stance s)
+{
+	static const char *const names[] = {"host", "required", "absent",
+					    "fixed", "partial"};
+
+	return (unsigned)s < sizeof names / sizeof *names ? names[s] : "?";
+}
+
+/* The meaning of a change of stance from A to B of field NAME. */
+static void stance_meaning(enum cc_stance a, enum cc_stance b,
+			   const char *name, uint32_t value, char *out,
+			   size_t n)
+{
+	if (b == CC_STANCE_REQUIRED)
+		snprintf(out, n, "now requires %s: hosts without it can no "
+				 "longer run this profile", name);
+	else if (b == CC_STANCE_FIXED)
+		snprintf(out, n, "now fixes %s to %#x: guests see it wherever "
+				 "they run, not the host's value", name, value);
+	else if (b == CC_STANCE_ABSENT)
+		snprintf(out, n, "now hides %s: guests no longer see it, even "
+				 "on hosts that have it", name);
+	else if (b == CC_STANCE_HOST && a == CC_STANCE_REQUIRED)
+		snprintf(out, n, "no longer requires %s, left to the host now: "
+				 "guests may lose it", name);
+	else if (b == CC_STANCE_HOST && a == CC_STANCE_ABSENT)
+		snprintf(out, n, "%s is now left to the host: guests on hosts "
+				 "that have it gain it", name);
+	else if (b == CC_STANCE_HOST)
+		snprintf(out, n, "%s is now left to the host: the value guests "
+				 "see may change from host to host", name);
+	else
+		snprintf(out, n, "%s fixes other bits than before (%s -> %s): "
+				 "some of its bits changed hands with the host",
+			 name, cc_stance_name(a), cc_stance_name(b));
+}
+
+/* V of field F for people: yes/no for a flag, decimal under 10, hex. */
+static const char *value_str(const struct cc_finding *f, uint32_t v,
+			     char *out, size_t n)
+{
+	if (f->lo == f->hi)
+		snprintf(out, n, "%s", v ? "yes" : "no");
+	else
+		snprintf(out, n, v < 10 ? "%u" : "%#x", v);
+	return out;
+}
+
+void cc_finding_meaning(const struct cc_report *r, const struct cc_finding *f,
+			const char *name, char *out, size_t n)
+{
+	int profiles = r->source.kind == CC_KIND_PROFILE &&
+		       r->target.kind == CC_KIND_PROFILE;
+	char a[16], b[16];
+
+	if (f->change == CC_CHANGE_STANCE)
+		stance_meaning(cc_finding_stance(f, 0), cc_finding_stance(f, 1),
+			       name, f->dst, out, n);
+	else if (f->change == CC_CHANGE_MISSING && !r->symmetric)
+		snprintf(out, n, "the target lacks %s: a guest that uses it "
+				 "fails", name);
+	else if (f->change == CC_CHANGE_MISSING && profiles)
+		snprintf(out, n, "now hides %s: guests no longer see it, even "
+				 "on hosts that have it", name);
+	else if (f->change == CC_CHANGE_MISSING)
+		snprintf(out, n, "only A has %s: a guest that uses it cannot "
+				 "move to B", name);
+	else if (f->change == CC_CHANGE_ADDED && profiles)
+		snprintf(out, n, "now requires %s: hosts without it can no "
+				 "longer run this profile", name);
+	else if (f->change == CC_CHANGE_ADDED)
+		snprintf(out, n, "only B has %s: a guest that uses it cannot "
+				 "move back to A", name);
+	else if (!r->symmetric && f->rule == CC_RULE_GE)
+		snprintf(out, n, "%s is lower on the target (%s -> %s)", name,
+			 value_str(f, f->src, a, sizeof a),
+			 value_str(f, f->dst, b, sizeof b));
+	else if (!r->symmetric && f->rule == CC_RULE_LE)
+		snprintf(out, n, "%s is higher on the target (%s -> %s)", name,
+			 value_str(f, f->src, a, sizeof a),
+			 value_str(f, f->dst, b, sizeof b));
+	else
+		snprintf(out, n, "%s changes from %s to %s", name,
+			 value_str(f, f->src, a, sizeof a),
+			 value_str(f, f->dst, b, sizeof b));
 }

@@ -6,9 +6,14 @@
  * where each set came from, its brand, vendor, kind and family/model/
  * stepping), so nothing that renders it needs the sets.
  *
- * Ownership: a report owns its findings and both sides' strings; a finding
- * borrows its field (from the defs) and its waiver reason (from the diff
- * options), which must outlive the report.
+ * It also holds the one rule for the exit status every renderer reports
+ * and the command returns (cc_finding_fails, cc_report_exit), and what
+ * each finding means in words (cc_finding_meaning).
+ *
+ * Ownership: a report owns its findings, both sides' strings and its
+ * per-waiver counts; a finding borrows its field (from the defs) and its
+ * waiver reason, and the report its waivers (from the diff options),
+ * which must outlive the report.
  */
 #ifndef CC_REPORT_H
 #define CC_REPORT_H
@@ -23,6 +28,18 @@ enum cc_change {
 	CC_CHANGE_MISSING, /* set on source, absent on target */
 	CC_CHANGE_ADDED,   /* absent on source, set on target */
 	CC_CHANGE_CHANGED, /* a value differs */
+	CC_CHANGE_STANCE,  /* two profiles: what the field's stance is (see
+			    * enum cc_stance) differs */
+};
+
+/* What a profile does with a field (from its known mask and value): a
+ * dump's fields are always required, absent or fixed. */
+enum cc_stance {
+	CC_STANCE_HOST,     /* left to the host (no bit known) */
+	CC_STANCE_REQUIRED, /* a flag fixed to 1: hosts must have it */
+	CC_STANCE_ABSENT,   /* a flag fixed to 0: guests never see it */
+	CC_STANCE_FIXED,    /* a multi-bit field fixed to a value */
+	CC_STANCE_PARTIAL,  /* some of its bits fixed, the rest the host's */
 };
 
 enum cc_status {
@@ -55,6 +72,13 @@ struct cc_finding {
 			      * see it; 0 = seen (always 0 in the raw view) */
 	uint8_t folded;      /* guest view: folded under a vendor mismatch */
 	const char *hint;    /* likely cause, borrowed from the defs, or NULL */
+};
+
+/* One accepted difference, as --ignore or a waivers file gave it. */
+struct cc_waiver {
+	const char *name;   /* field name, any spelling, position or category */
+	const char *reason; /* why it is accepted; never empty in a file */
+	const char *where;  /* "waivers.txt:3" or "--ignore" */
 };
 
 /* One compared input, as the report names it. */
@@ -91,6 +115,11 @@ struct cc_report {
 	size_t unseen;         /* differences no KVM guest can see (guest
 				* view): never counted in count[] */
 	const char *kvm_hides_hint; /* hint for kvm_hides findings, or NULL */
+	size_t failing;        /* findings that set exit status 1 (below) */
+	const struct cc_waiver *waivers; /* the diff's waivers (borrowed) */
+	size_t nwaivers;
+	size_t *waiver_hits;   /* per waiver, findings it accepted (owned) */
+	size_t unused_waivers; /* waivers that accepted nothing */
 };
 
 /* A report of SRC -> DST with no findings yet: both sides described from
@@ -111,7 +140,38 @@ void cc_report_set_title(const struct cc_set *s, char *out, size_t n);
 /* The same for a report side: its model, else its name. */
 const char *cc_report_side_title(const struct cc_report_side *side);
 
-/* "missing", "added", "changed"; "identical", "compatible", "incompatible" */
+/*
+ * Does F count against the comparison, so that the command exits 1?  A
+ * difference a guest can see, not waived, not folded under a vendor
+ * mismatch (which counts itself), and: in a diff (symmetric) of any
+ * severity, in a check only an incompatible one.
+ */
+int cc_finding_fails(const struct cc_report *r, const struct cc_finding *f);
+
+/* The exit status the report stands for: 1 when a finding fails, the
+ * vendors differ, or (STRICT_WAIVERS) a waiver accepted nothing; else 0. */
+int cc_report_exit(const struct cc_report *r, int strict_waivers);
+
+/* Do the two sets look the same to a guest: no difference a guest can
+ * see (waived or not), nothing left to the host by one side only, no
+ * vendor mismatch?  True for an identical
+ * report, and for two captures of one host that differ only in what the
+ * VMM sets per vCPU (APIC IDs, topology) or no KVM guest sees. */
+int cc_report_equal_for_guests(const struct cc_report *r);
+
+/* The stance of F's field on the source (TARGET 0) or target side. */
+enum cc_stance cc_finding_stance(const struct cc_finding *f, int target);
+/* "host", "required", "absent", "fixed", "partial" */
+const char *cc_stance_name(enum cc_stance s);
+
+/* What F means, for people, one sentence naming the field NAME: "now
+ * requires avx512vbmi: hosts without it can no longer run this profile",
+ * "the target lacks avx2: a guest that uses it fails"... into OUT. */
+void cc_finding_meaning(const struct cc_report *r, const struct cc_finding *f,
+			const char *name, char *out, size_t n);
+
+/* "missing", "added", "changed", "stance"; "identical", "compatible",
+ * "incompatible" */
 const char *cc_change_name(enum cc_change c);
 const char *cc_verdict_name(enum cc_verdict v);
 

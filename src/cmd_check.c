@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,17 +23,40 @@
 struct waivers {
 	struct cc_waiver *w;
 	size_t n;
-	struct cc_buf text; /* owns the strings of file waivers */
+	struct cc_buf text;  /* owns the strings of file waivers */
+	struct cc_buf where; /* owns their "FILE:LINE", NUL-separated */
+	size_t *at;          /* per waiver, its where's offset in .where */
 };
 
-static void waiver_add(struct waivers *ws, const char *name, const char *why)
+static void waiver_add(struct waivers *ws, const char *name, const char *why,
+		       const char *path, int lineno)
 {
 	ws->w = cc_xrealloc(ws->w, (ws->n + 1) * sizeof *ws->w);
+	ws->at = cc_xrealloc(ws->at, (ws->n + 1) * sizeof *ws->at);
 	ws->w[ws->n].name = name;
 	ws->w[ws->n].reason = why;
+	ws->w[ws->n].where = "--ignore";
+	ws->at[ws->n] = SIZE_MAX;
+	if (path != NULL) {
+		ws->at[ws->n] = ws->where.len;
+		cc_buf_printf(&ws->where, "%s:%d", path, lineno);
+		cc_buf_add(&ws->where, "", 1);
+	}
 	ws->n++;
 }
 
+/* Point each file waiver's where into the finished .where buffer. */
+static void waivers_fix_where(struct waivers *ws)
+{
+	size_t i;
+
+	for (i = 0; i < ws->n; i++)
+		if (ws->at[i] != SIZE_MAX)
+			ws->w[i].where = ws->where.data + ws->at[i];
+}
+
+/* A field name (any spelling), a position such as 7.0.ebx[16], or a
+ * category (`cpucompat defs` lists them). */
 static int known_name(const struct cc_defs *d, const char *name)
 {
 	size_t i;
@@ -40,17 +64,39 @@ static int known_name(const struct cc_defs *d, const char *name)
 	if (strchr(name, '.') != NULL)
 		return 1; /* a position such as 7.0.ebx[16] */
 	for (i = 0; i < d->n; i++)
-		if (cc_field_named(&d->fields[i], name, 0))
+		if (cc_field_matches(&d->fields[i], name, 0))
 			return 1;
 	return 0;
 }
 
-/* Waivers file: "NAME [reason...]" per line, '#' comments. */
+/* Split LINE in place into its first word (*NAME) and the trimmed rest
+ * (*WHY). */
+static void split_line(char *line, char **name, char **why)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*line))
+		line++;
+	*name = line;
+	while (*line && !isspace((unsigned char)*line))
+		line++;
+	if (*line)
+		*line++ = '\0';
+	while (isspace((unsigned char)*line))
+		line++;
+	*why = line;
+	n = strlen(line);
+	while (n > 0 && isspace((unsigned char)line[n - 1]))
+		line[--n] = '\0';
+}
+
+/* Waivers file: "NAME reason..." per line, '#' comments; a waiver
+ * without a reason is bad input. */
 static int load_waivers(struct waivers *ws, const char *path,
 			const struct cc_defs *d)
 {
 	struct cc_err e;
-	char *p, *line;
+	char *p;
 	int lineno = 0;
 
 	if (cc_buf_load(&ws->text, path, &e) < 0)
@@ -60,35 +106,27 @@ static int load_waivers(struct waivers *ws, const char *path,
 
 		if (nl)
 			*nl = '\0';
-		line = p;
+		split_line(p, &name, &why);
 		p = nl ? nl + 1 : p + strlen(p);
 		lineno++;
-		while (isspace((unsigned char)*line))
-			line++;
-		if (*line == '\0' || *line == '#')
+		if (*name == '\0' || *name == '#')
 			continue;
-		name = line;
-		while (*line && !isspace((unsigned char)*line))
-			line++;
-		if (*line)
-			*line++ = '\0';
-		while (isspace((unsigned char)*line))
-			line++;
-		why = line;
-		{
-			size_t n = strlen(why);
-
-			while (n > 0 && isspace((unsigned char)why[n - 1]))
-				why[--n] = '\0';
-		}
 		if (!known_name(d, name)) {
 			fprintf(stderr,
-				"cpucompat: %s:%d: no field named '%s' (use a "
-				"name, alias or position like 7.0.ebx[16])\n",
+				"cpucompat: %s:%d: no field or category named "
+				"'%s' (use a name, alias, category or position "
+				"like 7.0.ebx[16])\n",
 				path, lineno, name);
 			return CC_EXIT_ERROR;
 		}
-		waiver_add(ws, name, why);
+		if (*why == '\0' || *why == '#') {
+			fprintf(stderr,
+				"cpucompat: %s:%d: the waiver of '%s' gives no "
+				"reason (write 'NAME why it is accepted')\n",
+				path, lineno, name);
+			return CC_EXIT_ERROR;
+		}
+		waiver_add(ws, name, why, path, lineno);
 	}
 	return 0;
 }
@@ -99,19 +137,25 @@ struct compare_args {
 	const char *waivers;
 	int all;
 	const char *view; /* --view: "guest" (default) or "raw" */
+	int strict_waivers; /* exit 1 when a waiver accepted nothing */
 };
 
 static const struct cmd_opt compare_opts[] = {
-	CMD_USE(cmd_opt_format, "text (default), json or junit",
-		"text|json|junit"),
+	CMD_USE(cmd_opt_format,
+		"text (default), json, junit, markdown (a pull-\n"
+		"request comment) or github (Actions annotations)",
+		"text|json|junit|markdown|github"),
 	CMD_USE(cmd_opt_output, "write the report to FILE atomically", NULL),
 	CMD_USE(cmd_opt_names,
 		"spell features as linux (default), qemu or libvirt", NULL),
 	CMD_OPT("ignore", 0, "NAME[,..]", CMD_LIST, struct compare_args, ignore,
-		"accept differences in these fields (repeatable)"),
+		"accept differences in these fields, positions\n"
+		"or categories (repeatable); listed as waived"),
 	CMD_OPT("waivers", 0, "FILE", CMD_STR, struct compare_args, waivers,
 		"accept the fields listed in FILE, one\n"
-		"'NAME reason' per line"),
+		"'NAME reason' per line (the reason is required)"),
+	CMD_OPT("strict-waivers", 0, NULL, CMD_FLAG, struct compare_args,
+		strict_waivers, "exit 1 when a waiver accepted nothing"),
 	CMD_OPT("all", 0, NULL, CMD_FLAG, struct compare_args, all,
 		"also list matching and host-dependent fields"),
 	CMD_OPT_CHOICES("view", 0, "VIEW", struct compare_args, view,
@@ -140,15 +184,17 @@ static int collect_waivers(const struct cmd *self, struct compare_args *a,
 		     tok = strtok_r(NULL, ",", &save)) {
 			if (!known_name(d, tok)) {
 				fprintf(stderr, "cpucompat %s: --ignore: no "
-						"field named '%s'\n",
+						"field or category named "
+						"'%s'\n",
 					self->name, tok);
 				return CC_EXIT_ERROR;
 			}
-			waiver_add(ws, tok, "--ignore");
+			waiver_add(ws, tok, "--ignore", NULL, 0);
 		}
 	}
 	if (a->waivers && load_waivers(ws, a->waivers, d) != 0)
 		return CC_EXIT_ERROR;
+	waivers_fix_where(ws);
 	return 0;
 }
 
@@ -167,42 +213,61 @@ static void explain_kvm(struct cc_report *r, const char *srcspec,
 		cc_set_free(raw);
 }
 
+/* The file the annotations of R point at: the target when it is a
+ * file, else the source when it is; its text into TEXT.  NULL when
+ * neither is a file we can read. */
+static const char *annotated_file(const struct cc_report *r,
+				  struct cc_buf *text)
+{
+	const struct cc_report_side *sides[2] = {&r->target, &r->source};
+	struct cc_err e;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const char *o = sides[i]->origin;
+
+		if (strcmp(o, "-") == 0 || strcmp(o, "host") == 0 ||
+		    strcmp(o, "kvm") == 0 || strncmp(o, "profile:", 8) == 0)
+			continue;
+		if (cc_buf_load(text, o, &e) == 0)
+			return o;
+		cc_buf_free(text);
+		cc_buf_init(text);
+	}
+	return NULL;
+}
+
 /* Render R as --format asks and write it; 0, or 2 after the message. */
 static int render(const struct compare_args *a, const struct cc_report *r,
 		  struct report_opts *ro)
 {
-	struct cc_buf buf;
+	struct cc_buf buf, text;
 	struct cc_err e;
 	int rc = 0;
 
 	cc_buf_init(&buf);
+	cc_buf_init(&text);
 	ro->color = strcmp(a->c.format, "text") == 0 && a->c.output == NULL &&
 		    cmd_color(a->c.color, 1);
-	if (strcmp(a->c.format, "json") == 0)
+	ro->strict_waivers = a->strict_waivers;
+	if (strcmp(a->c.format, "json") == 0) {
 		report_json(&buf, r, ro);
-	else if (strcmp(a->c.format, "junit") == 0)
+	} else if (strcmp(a->c.format, "junit") == 0) {
 		report_junit(&buf, r, ro);
-	else
+	} else if (strcmp(a->c.format, "markdown") == 0) {
+		report_markdown(&buf, r, ro);
+	} else if (strcmp(a->c.format, "github") == 0) {
+		ro->file = annotated_file(r, &text);
+		ro->file_text = text.data;
+		report_github(&buf, r, ro);
+	} else {
 		report_text(&buf, r, ro);
+	}
 	if (cc_buf_save(&buf, a->c.output, &e) < 0)
 		rc = cmd_fail(&e);
 	cc_buf_free(&buf);
+	cc_buf_free(&text);
 	return rc;
-}
-
-/* The exit status of a rendered report. */
-static int verdict_status(const struct cc_report *r, int symmetric)
-{
-	/* diff: any difference not waived is a failure, whatever its
-	 * severity; waivers are how CI accepts known ones */
-	if (symmetric)
-		return r->count[CC_SEV_INCOMPATIBLE] + r->count[CC_SEV_WARNING] +
-				       r->count[CC_SEV_INFO] ==
-			       0
-			       ? CC_EXIT_OK
-			       : CC_EXIT_DIFF;
-	return r->verdict == CC_VERDICT_INCOMPATIBLE ? CC_EXIT_DIFF
-						      : CC_EXIT_OK;
 }
 
 /* Load both sources, diff them, render; the exit status. */
@@ -240,7 +305,7 @@ static int compare(const struct cmd *self, struct compare_args *a,
 	    r->count[CC_SEV_INCOMPATIBLE] > 0)
 		explain_kvm(r, specs[0], src);
 	if (render(a, r, &ro) == 0)
-		rc = verdict_status(r, symmetric);
+		rc = cc_report_exit(r, a->strict_waivers);
 done:
 	cc_report_free(r);
 	cc_set_free(src);
@@ -273,13 +338,16 @@ static int run_compare(const struct cmd *self, int argc, char **argv,
 	}
 	memset(&ws, 0, sizeof ws);
 	cc_buf_init(&ws.text);
+	cc_buf_init(&ws.where);
 	rc = CC_EXIT_ERROR;
 	d = cmd_load_defs(a.c.defs, &owned);
 	if (d != NULL && collect_waivers(self, &a, d, &ws) == 0)
 		rc = compare(self, &a, argv + optind, d, &ws, symmetric);
 	cc_defs_free(owned);
 	cc_buf_free(&ws.text);
+	cc_buf_free(&ws.where);
 	free(ws.w);
+	free(ws.at);
 	free(a.ignore.v);
 	return rc;
 }
@@ -296,8 +364,8 @@ static int run_diff(const struct cmd *self, int argc, char **argv)
 
 const struct cmd cmd_check = {
 	.name = "check",
-	.synopsis = "SOURCE TARGET [-f text|json|junit] [--ignore NAME] "
-		    "[--waivers FILE]",
+	.synopsis = "SOURCE TARGET [-f FORMAT] [--ignore NAME] "
+		    "[--waivers FILE] [--strict-waivers]",
 	.summary = "Can a guest that sees SOURCE keep running on TARGET? "
 		   "(exit 1 if not)",
 	.opts = compare_opts,
@@ -306,9 +374,10 @@ const struct cmd cmd_check = {
 
 const struct cmd cmd_diff = {
 	.name = "diff",
-	.synopsis = "A B [-f text|json|junit] [--ignore NAME] [--waivers FILE]",
+	.synopsis = "A B [-f FORMAT] [--ignore NAME] [--waivers FILE] "
+		    "[--strict-waivers]",
 	.summary = "Every difference between two CPUID sets, both ways "
-		   "(exit 1 if any).",
+		   "(exit 1 if any is not waived).",
 	.opts = compare_opts,
 	.run = run_diff,
 };

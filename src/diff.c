@@ -24,6 +24,8 @@ struct walk {
 	const struct cc_diff_opts *o;
 	unsigned vendor; /* vendor whose field meanings apply */
 	int guest;       /* judging in the guest view, with KVM rules */
+	int profiles;    /* both sets are profiles: stances compare too */
+	int stances;     /* ... in the register being visited (stance_here) */
 	struct cc_report *r;
 	size_t cap;
 	uint64_t src_xfeatures, dst_xfeatures; /* XCR0 | XSS bitmaps */
@@ -74,6 +76,28 @@ static void judge(const struct walk *w, struct cc_finding *f, uint32_t bits)
 		f->severity = CC_SEV_INCOMPATIBLE;
 }
 
+/* The severity of a change of stance between two profiles in a diff
+ * (check, which asks whether a running guest can move, only warns), from the
+ * source's known bits SKN (value S) to the target's DKN, of a field whose
+ * bits are FULL: fixing what was the host's narrows the hosts that can
+ * run the profile, leaving to the host what was fixed lets a guest's
+ * value change under it (a required flag may vanish): both block.  Only
+ * a flag fixed to 0 that is now the host's, or a change in how many bits
+ * are fixed, merely warns. */
+static enum cc_sev stance_severity(uint32_t skn, uint32_t dkn, uint32_t s,
+				   uint32_t full)
+{
+	if (skn == 0 && dkn != 0)
+		return CC_SEV_INCOMPATIBLE;
+	if (dkn == 0 && (s & skn) == 0)
+		return CC_SEV_WARNING;
+	if (dkn == 0)
+		return CC_SEV_INCOMPATIBLE;
+	return (skn == full || dkn == full) && (skn & ~dkn & s)
+		       ? CC_SEV_INCOMPATIBLE
+		       : CC_SEV_WARNING;
+}
+
 /* Compare bits MASK of one register under RULE; record the outcome. */
 static void compare(struct walk *w, uint32_t leaf, uint32_t sub, int reg,
 		    const struct cc_field *field, uint8_t lo, uint8_t hi,
@@ -87,6 +111,7 @@ static void compare(struct walk *w, uint32_t leaf, uint32_t sub, int reg,
 	uint32_t full = mask >> lo;
 	int status = CC_STATUS_MATCH, change = CC_CHANGE_CHANGED;
 	struct cc_finding *f;
+	int stance = w->stances && skn != dkn;
 
 	/* the guest view compares what KVM would give: capped values, and
 	 * "0 means the same as" fields resolved */
@@ -133,6 +158,14 @@ static void compare(struct walk *w, uint32_t leaf, uint32_t sub, int reg,
 			}
 		}
 	}
+	if (stance && status != CC_STATUS_DIFFERENT) {
+		/* two profiles that differ in which bits they fix, and in
+		 * nothing the rule above already calls a difference */
+		status = CC_STATUS_DIFFERENT;
+		change = CC_CHANGE_STANCE;
+		sev = w->o->symmetric ? stance_severity(skn, dkn, s, full)
+				      : CC_SEV_WARNING;
+	}
 	if (status == CC_STATUS_HOSTDEP)
 		w->r->host_dependent++;
 	else if (status == CC_STATUS_MATCH)
@@ -155,6 +188,31 @@ static void compare(struct walk *w, uint32_t leaf, uint32_t sub, int reg,
 	f->src_known = skn;
 	f->dst_known = dkn;
 	judge(w, f, mask);
+}
+
+/* Does profile S name register REG of (LEAF, SUB) itself, rather than
+ * leave it to its format's rule for what it does not name? */
+static int names_reg(const struct cc_set *s, uint32_t leaf, uint32_t sub,
+		     int reg)
+{
+	const struct cc_leaf *l = cc_set_get(s, leaf, sub);
+
+	return l != NULL && !(l->absent & (1u << reg));
+}
+
+/* Do stances compare in this register?  Between two profiles, unless one
+ * of them does not name it and their formats treat what they do not
+ * name differently (Cloud Hypervisor zeroes it, a Firecracker template
+ * leaves it to the host): that is the formats' difference, not the
+ * profiles'. */
+static int stance_here(const struct walk *w, uint32_t leaf, uint32_t sub,
+		       int reg)
+{
+	if (!w->profiles)
+		return 0;
+	return w->src->uncovered == w->dst->uncovered ||
+	       (names_reg(w->src, leaf, sub, reg) &&
+		names_reg(w->dst, leaf, sub, reg));
 }
 
 /* Is XSAVE component SUB relevant to this comparison? */
@@ -188,6 +246,7 @@ static void visit_key(struct walk *w, uint32_t leaf, uint32_t sub)
 
 		sv = cc_set_guest_reg(w->src, leaf, sub, reg, &sk);
 		dv = cc_set_guest_reg(w->dst, leaf, sub, reg, &dk);
+		w->stances = stance_here(w, leaf, sub, reg);
 		cc_defs_range(w->d, leaf, reg, &b, &e);
 		for (i = b; i < e; i++) {
 			const struct cc_field *f = &w->d->fields[i];
@@ -208,7 +267,8 @@ static void visit_key(struct walk *w, uint32_t leaf, uint32_t sub)
 		for (bit = 0; bit < 32; bit++) {
 			uint32_t m = 1u << bit;
 
-			if ((covered & m) || !((sv ^ dv) & m))
+			if ((covered & m) ||
+			    !(((sv ^ dv) | (w->stances ? sk ^ dk : 0)) & m))
 				continue;
 			compare(w, leaf, sub, reg, NULL, (uint8_t)bit,
 				(uint8_t)bit, CC_RULE_SUBSET,
@@ -271,7 +331,7 @@ int cc_waiver_matches(const char *w, const struct cc_finding *f)
 	char pos[64], alt[64];
 	size_t i;
 
-	if (f->field != NULL && cc_field_named(f->field, w, 0))
+	if (f->field != NULL && cc_field_matches(f->field, w, 0))
 		return 1;
 	cc_finding_position(f, pos, sizeof pos);
 	if (strcasecmp(w, pos) == 0)
@@ -331,6 +391,11 @@ static void conclude(struct cc_report *r, const struct cc_diff_opts *o,
 	size_t k;
 	int vendor_kept = 0;
 
+	r->waivers = o->waivers;
+	r->nwaivers = o->nwaivers;
+	r->waiver_hits = cc_xcalloc(o->nwaivers ? o->nwaivers : 1,
+				    sizeof *r->waiver_hits);
+
 	for (k = 0; k < r->n; k++) {
 		struct cc_finding *f = &r->findings[k];
 		size_t x;
@@ -351,6 +416,7 @@ static void conclude(struct cc_report *r, const struct cc_diff_opts *o,
 			if (cc_waiver_matches(o->waivers[x].name, f)) {
 				f->waived = 1;
 				f->waiver = o->waivers[x].reason;
+				r->waiver_hits[x]++;
 				break;
 			}
 		}
@@ -358,7 +424,10 @@ static void conclude(struct cc_report *r, const struct cc_diff_opts *o,
 			r->waived++;
 		else
 			r->count[f->severity]++;
+		r->failing += cc_finding_fails(r, f);
 	}
+	for (k = 0; k < o->nwaivers; k++)
+		r->unused_waivers += r->waiver_hits[k] == 0;
 	if (r->n > 1)
 		qsort(r->findings, r->n, sizeof *r->findings,
 		      guest ? cmp_finding_guest : cmp_finding);
@@ -399,6 +468,7 @@ struct cc_report *cc_diff(const struct cc_set *src, const struct cc_set *dst,
 	w.src_xfeatures = xfeatures(src);
 	w.dst_xfeatures = xfeatures(dst);
 	w.guest = o->view == CC_VIEW_GUEST && d->kvm_rules != NULL;
+	w.profiles = src->kind == CC_KIND_PROFILE && dst->kind == CC_KIND_PROFILE;
 	r->view = w.guest ? CC_VIEW_GUEST : CC_VIEW_RAW;
 	r->kvm_rules = w.guest ? d->kvm_rules : NULL;
 	r->kvm_hides_hint = cc_defs_hint(d, "kvm-hides");

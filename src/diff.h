@@ -8,7 +8,15 @@
  * field names compare as unnamed flags (subset).  diff (symmetric): every
  * difference in both directions.  Leaves past a range maximum do not exist
  * (they read as zero); bits a profile leaves to the host are counted as
- * host-dependent, never as differences.  Enabled XSAVE components must agree
+ * host-dependent, never as differences, when the other side is a dump.
+ * Between two profiles every field's stance (required, absent, left to
+ * the host, fixed: enum cc_stance) must agree too: a change of stance is
+ * a finding (CC_CHANGE_STANCE).  In a diff its severity follows what it
+ * costs (a profile that now requires a feature it left to the host, or
+ * leaves to the host one it required, is incompatible); check, which asks
+ * whether a running guest can move, reports it as a warning.  Registers
+ * one profile does not name compare stances only when both formats treat
+ * what they do not name alike (enum cc_uncovered).  Enabled XSAVE components must agree
  * in size and offset (0xD subleaf n, for every component the source's
  * XCR0|XSS enables).
  *
@@ -28,16 +36,12 @@
 #include "cpuid_set.h"
 #include "defs.h"
 
-struct cc_waiver {
-	const char *name;   /* field name, any spelling, or position */
-	const char *reason; /* may be "" */
-};
-
 struct cc_diff_opts {
 	int symmetric;    /* diff rather than check */
 	int with_matches; /* also record matching and host-dependent fields */
 	int view;         /* enum cc_view (guest.h); 0 = CC_VIEW_RAW */
-	const struct cc_waiver *waivers; /* --ignore and --waivers, borrowed */
+	const struct cc_waiver *waivers; /* --ignore and --waivers, borrowed
+					  * (struct cc_waiver: cc_report.h) */
 	size_t nwaivers;
 };
 
@@ -47,8 +51,8 @@ struct cc_diff_opts {
  * and DST. */
 struct cc_report *cc_diff(const struct cc_set *src, const struct cc_set *dst,
 			  const struct cc_defs *d, const struct cc_diff_opts *o);
-/* Does waiver name W match finding F (name, spelling, alias, or position
- * "7.0.ebx[16]" / "CPUID.(7,0).EBX[16]")? */
+/* Does waiver name W match finding F (name, spelling, alias, category
+ * such as "power", or position "7.0.ebx[16]" / "CPUID.(7,0).EBX[16]")? */
 int cc_waiver_matches(const char *w, const struct cc_finding *f);
 
 #endif

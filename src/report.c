@@ -148,10 +148,12 @@ static const struct cc_report *vendor_of(const struct cc_report *r,
 		       : NULL;
 }
 
-static void text_finding(struct cc_buf *b, const struct cc_finding *f,
-			 const struct report_opts *o, int symmetric,
-			 const char *hint, const struct cc_report *vendor)
+static void text_finding(struct cc_buf *b, const struct cc_report *r,
+			 const struct cc_finding *f,
+			 const struct report_opts *o, const char *hint,
+			 const struct cc_report *vendor)
 {
+	int symmetric = r->symmetric;
 	char name[40], pos[48], sv[32], dv[32];
 	const char *c = f->severity == CC_SEV_INCOMPATIBLE ? C_RED
 			: f->severity == CC_SEV_WARNING     ? C_YEL
@@ -186,6 +188,12 @@ static void text_finding(struct cc_buf *b, const struct cc_finding *f,
 	cc_buf_puts(b, "\n");
 	if (o->color)
 		cc_buf_puts(b, C_DIM);
+	if (f->change == CC_CHANGE_STANCE) {
+		char meaning[256];
+
+		cc_finding_meaning(r, f, nm, meaning, sizeof meaning);
+		wrapped(b, meaning);
+	}
 	if (vendor != NULL) {
 		wrapped(b, "The CPU vendor: a guest cannot move between CPU "
 			   "vendors");
@@ -336,6 +344,8 @@ static void header(struct cc_buf *b, const struct cc_report *r,
 	cc_buf_printf(b, "%s%s%s", col(o, C_BOLD), col(o, vc),
 		      r->symmetric ? (r->verdict == CC_VERDICT_IDENTICAL
 					      ? "IDENTICAL"
+				      : cc_report_equal_for_guests(r)
+					      ? "IDENTICAL FOR GUESTS"
 					      : "DIFFERENT")
 				   : (r->verdict == CC_VERDICT_INCOMPATIBLE
 					      ? "INCOMPATIBLE"
@@ -343,10 +353,16 @@ static void header(struct cc_buf *b, const struct cc_report *r,
 					      ? "COMPATIBLE"
 					      : "IDENTICAL"));
 	cc_buf_printf(b, "%s", col(o, C_OFF));
-	if (r->symmetric)
-		cc_buf_puts(b, r->verdict == CC_VERDICT_IDENTICAL
-				       ? ": the two CPUID sets are the same\n"
-				       : ": the two CPUID sets differ\n");
+	if (r->symmetric && r->verdict == CC_VERDICT_IDENTICAL)
+		cc_buf_puts(b, ": the two CPUID sets are the same\n");
+	else if (r->symmetric && cc_report_equal_for_guests(r))
+		cc_buf_puts(b, ": the sets differ only where no KVM guest "
+			       "looks\n");
+	else if (r->symmetric && r->failing == 0 && r->waived > 0)
+		cc_buf_puts(b, ": the two CPUID sets differ; every difference "
+			       "that counts is waived\n");
+	else if (r->symmetric)
+		cc_buf_puts(b, ": the two CPUID sets differ\n");
 	else if (r->vendor_mismatch)
 		cc_buf_printf(b, ": vendor mismatch, %s -> %s; a guest cannot "
 				 "move between CPU vendors\n",
@@ -447,7 +463,7 @@ static void text_section(struct cc_buf *b, const struct cc_report *r,
 		}
 		hint = finding_hint(r, f);
 		/* a run of findings with one hint shows it once per group */
-		text_finding(b, f, o, r->symmetric,
+		text_finding(b, r, f, o,
 			     k > start && hint == finding_hint(r, f - 1) &&
 					     f->consequence == f[-1].consequence
 				     ? NULL
@@ -478,6 +494,30 @@ static void text_matches(struct cc_buf *b, const struct cc_report *r,
 		cc_buf_printf(b, "  %c %-20s %-26s %s -> %s\n",
 			      f->status == CC_STATUS_MATCH ? '=' : '?',
 			      fname(f, o, name, sizeof name), pos, sv, dv);
+	}
+}
+
+/* The waivers that accepted nothing, so stale ones do not pile up. */
+static void text_unused(struct cc_buf *b, const struct cc_report *r,
+			const struct report_opts *o)
+{
+	size_t i;
+
+	if (r->unused_waivers == 0)
+		return;
+	cc_buf_printf(b, "\nUnused waivers (%zu, accepted nothing%s):\n",
+		      r->unused_waivers,
+		      o->strict_waivers ? "; --strict-waivers fails on them"
+					: "");
+	for (i = 0; i < r->nwaivers; i++) {
+		const struct cc_waiver *w = &r->waivers[i];
+
+		if (r->waiver_hits[i] != 0)
+			continue;
+		cc_buf_printf(b, "  %-20s %s", w->name, w->where);
+		if (strcmp(w->reason, w->where) != 0)
+			cc_buf_printf(b, ": %s", w->reason);
+		cc_buf_puts(b, "\n");
 	}
 }
 
@@ -533,7 +573,7 @@ static void text_guest_tail(struct cc_buf *b, const struct cc_report *r,
 	for (; i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT &&
 	       !r->findings[i].unseen && !r->findings[i].folded;
 	     i++)
-		text_finding(b, &r->findings[i], o, r->symmetric,
+		text_finding(b, r, &r->findings[i], o,
 			     finding_hint(r, &r->findings[i]),
 			     vendor_of(r, &r->findings[i]));
 	for (start = i; i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT &&
@@ -544,7 +584,7 @@ static void text_guest_tail(struct cc_buf *b, const struct cc_report *r,
 		cc_buf_printf(b, "\nFolded under the vendor mismatch (%zu):\n",
 			      i - start);
 		for (n = start; n < i; n++)
-			text_finding(b, &r->findings[n], o, r->symmetric, NULL,
+			text_finding(b, r, &r->findings[n], o, NULL,
 				     NULL);
 	} else if (i > start) {
 		cc_buf_printf(b, "\nFolded under the vendor mismatch: %zu "
@@ -574,6 +614,7 @@ void report_text(struct cc_buf *b, const struct cc_report *r,
 		for (sev = CC_SEV_INCOMPATIBLE; sev >= CC_SEV_INFO; sev--)
 			text_section(b, r, sev, &i, o);
 		text_guest_tail(b, r, i, o);
+		text_unused(b, r, o);
 		if (o->all)
 			text_matches(b, r, o);
 		text_summary(b, r);
@@ -586,9 +627,10 @@ void report_text(struct cc_buf *b, const struct cc_report *r,
 			      r->waived);
 		for (; i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT;
 		     i++)
-			text_finding(b, &r->findings[i], o, r->symmetric,
+			text_finding(b, r, &r->findings[i], o,
 				     finding_hint(r, &r->findings[i]), NULL);
 	}
+	text_unused(b, r, o);
 	if (o->all)
 		text_matches(b, r, o);
 	text_summary(b, r);
@@ -640,6 +682,20 @@ static void json_finding(struct cc_buf *b, const struct cc_report *r,
 		cc_buf_printf(b, "\"target\": %u, ", f->dst);
 	else
 		cc_buf_puts(b, "\"target\": null, ");
+	if (f->change == CC_CHANGE_STANCE)
+		cc_buf_printf(b, "\"stance\": [\"%s\", \"%s\"], ",
+			      cc_stance_name(cc_finding_stance(f, 0)),
+			      cc_stance_name(cc_finding_stance(f, 1)));
+	if (f->status == CC_STATUS_DIFFERENT) {
+		char meaning[256], nm[40];
+
+		cc_finding_meaning(r, f, fname(f, o, nm, sizeof nm), meaning,
+				   sizeof meaning);
+		cc_buf_puts(b, "\"meaning\": ");
+		cc_json_put_string(b, meaning);
+		cc_buf_printf(b, ", \"fails\": %s, ",
+			      cc_finding_fails(r, f) ? "true" : "false");
+	}
 	cc_buf_puts(b, "\"category\": ");
 	cc_json_put_string(b, f->field ? cc_categories[f->field->category]
 				       : NULL);
@@ -700,6 +756,24 @@ void report_json(struct cc_buf *b, const struct cc_report *r,
 		      r->count[CC_SEV_INCOMPATIBLE], r->count[CC_SEV_WARNING],
 		      r->count[CC_SEV_INFO], r->waived, r->host_dependent,
 		      r->matched);
+	cc_buf_printf(b, "  \"exit_status\": %d,\n  \"equal_for_guests\": "
+			 "%s,\n  \"unused_waivers\": [",
+		      cc_report_exit(r, o->strict_waivers),
+		      cc_report_equal_for_guests(r) ? "true" : "false");
+	for (i = 0; i < r->nwaivers; i++) {
+		if (r->waiver_hits[i] != 0)
+			continue;
+		cc_buf_puts(b, first ? "\n    {\"name\": " : ",\n    {\"name\": ");
+		first = 0;
+		cc_json_put_string(b, r->waivers[i].name);
+		cc_buf_puts(b, ", \"where\": ");
+		cc_json_put_string(b, r->waivers[i].where);
+		cc_buf_puts(b, ", \"reason\": ");
+		cc_json_put_string(b, r->waivers[i].reason);
+		cc_buf_puts(b, "}");
+	}
+	cc_buf_puts(b, first ? "],\n" : "\n  ],\n");
+	first = 1;
 	if (r->view == CC_VIEW_GUEST)
 		json_guest_summary(b, r);
 	cc_buf_puts(b, "  \"findings\": [");
@@ -747,19 +821,22 @@ static int same_group(const struct cc_finding *a, const struct cc_finding *b)
 
 /* The failure message of one group: every differing finding of
  * BY[FROM..TO), one line each, XML-escaped. */
-static void junit_failure(struct cc_buf *b,
+static void junit_failure(struct cc_buf *b, const struct cc_report *r,
 			  const struct cc_finding *const *by, size_t from,
 			  size_t to, size_t fails, const struct report_opts *o)
 {
 	size_t k;
 
 	cc_buf_printf(b,
-		      "      <failure type=\"incompatible\" "
-		      "message=\"%zu incompatible field%s\">",
-		      fails, fails == 1 ? "" : "s");
+		      "      <failure type=\"%s\" "
+		      "message=\"%zu %s field%s\">",
+		      r->symmetric ? "different" : "incompatible", fails,
+		      r->symmetric ? "differing" : "incompatible",
+		      fails == 1 ? "" : "s");
 	for (k = from; k < to; k++) {
 		const struct cc_finding *f = by[k];
 		char pos[48], sv[32], dv[32], nm[40];
+		const char *name;
 		struct cc_buf line;
 
 		if (f->status != CC_STATUS_DIFFERENT || f->unseen)
@@ -768,15 +845,92 @@ static void junit_failure(struct cc_buf *b,
 		report_value(f, 0, sv, sizeof sv);
 		report_value(f, 1, dv, sizeof dv);
 		cc_buf_init(&line);
-		cc_buf_printf(&line, "%s %s %s: %s -> %s%s (%s)\n",
-			      cc_sev_name((enum cc_sev)f->severity),
-			      fname(f, o, nm, sizeof nm), pos, sv, dv,
-			      f->waived ? " [waived]" : "",
+		name = fname(f, o, nm, sizeof nm);
+		cc_buf_printf(&line, "%s %s %s: %s -> %s%s",
+			      cc_sev_name((enum cc_sev)f->severity), name, pos,
+			      sv, dv, f->waived ? " [waived]" : "");
+		if (f->change == CC_CHANGE_STANCE) {
+			char meaning[256];
+
+			cc_finding_meaning(r, f, name, meaning,
+					   sizeof meaning);
+			cc_buf_printf(&line, ": %s", meaning);
+		}
+		cc_buf_printf(&line, " (%s)\n",
 			      f->field ? f->field->description : "unnamed bit");
 		report_xml_string(b, line.data);
 		cc_buf_free(&line);
 	}
 	cc_buf_puts(b, "</failure>\n");
+}
+
+/* A group whose only differences are waived: listed, so a waiver never
+ * hides a difference, as <system-out>. */
+static void junit_waived(struct cc_buf *b, const struct cc_finding *const *by,
+			 size_t from, size_t to, const struct report_opts *o)
+{
+	size_t k;
+
+	cc_buf_puts(b, "      <system-out>");
+	for (k = from; k < to; k++) {
+		const struct cc_finding *f = by[k];
+		char pos[48], sv[32], dv[32], nm[40];
+		struct cc_buf line;
+
+		if (!f->waived)
+			continue;
+		cc_finding_position(f, pos, sizeof pos);
+		report_value(f, 0, sv, sizeof sv);
+		report_value(f, 1, dv, sizeof dv);
+		cc_buf_init(&line);
+		cc_buf_printf(&line, "waived %s %s: %s -> %s (%s)\n",
+			      fname(f, o, nm, sizeof nm), pos, sv, dv,
+			      f->waiver ? f->waiver : "");
+		report_xml_string(b, line.data);
+		cc_buf_free(&line);
+	}
+	cc_buf_puts(b, "</system-out>\n");
+}
+
+/* A testcase "waivers" when the diff had any: a failure under
+ * --strict-waivers when some accepted nothing, else their list. */
+static void junit_waivers(struct cc_buf *b, const struct cc_report *r,
+			  const struct report_opts *o, size_t *failures)
+{
+	size_t i;
+
+	if (r->nwaivers == 0)
+		return;
+	cc_buf_printf(b, "    <testcase classname=\"cpucompat.%s\" "
+			 "name=\"waivers\">\n",
+		      o->command);
+	if (r->unused_waivers == 0) {
+		cc_buf_puts(b, "    </testcase>\n");
+		return;
+	}
+	if (o->strict_waivers) {
+		(*failures)++;
+		cc_buf_printf(b, "      <failure type=\"unused-waiver\" "
+				 "message=\"%zu unused waiver%s\">",
+			      r->unused_waivers,
+			      r->unused_waivers == 1 ? "" : "s");
+	} else {
+		cc_buf_puts(b, "      <system-out>");
+	}
+	for (i = 0; i < r->nwaivers; i++) {
+		struct cc_buf line;
+
+		if (r->waiver_hits[i] != 0)
+			continue;
+		cc_buf_init(&line);
+		cc_buf_printf(&line, "unused waiver %s (%s): %s\n",
+			      r->waivers[i].name, r->waivers[i].where,
+			      r->waivers[i].reason);
+		report_xml_string(b, line.data);
+		cc_buf_free(&line);
+	}
+	cc_buf_puts(b, o->strict_waivers ? "</failure>\n" : "</system-out>\n");
+	cc_buf_puts(b, "    </testcase>\n");
 }
 
 struct junit_counts {
@@ -786,7 +940,7 @@ struct junit_counts {
 /* A run of findings of one (leaf, subleaf, register), and its rank: the
  * guest view lists failing groups first, by their first consequence. */
 struct junit_group {
-	size_t from, to, fails, hostdep;
+	size_t from, to, fails, hostdep, waived;
 	int rank;
 };
 
@@ -819,9 +973,9 @@ static void junit_cases(struct cc_buf *b, const struct cc_report *r,
 		for (j = i; j < r->n && same_group(by[j], by[i]); j++) {
 			if (by[j]->status == CC_STATUS_HOSTDEP)
 				g->hostdep++;
-			if (by[j]->status == CC_STATUS_DIFFERENT &&
-			    !by[j]->waived && !by[j]->unseen &&
-			    by[j]->severity == CC_SEV_INCOMPATIBLE) {
+			if (by[j]->waived)
+				g->waived++;
+			if (cc_finding_fails(r, by[j])) {
 				g->fails++;
 				if (by[j]->consequence < g->rank)
 					g->rank = by[j]->consequence;
@@ -847,7 +1001,9 @@ static void junit_cases(struct cc_buf *b, const struct cc_report *r,
 			      o->command, name);
 		if (g->fails) {
 			c->failures++;
-			junit_failure(b, by, g->from, g->to, g->fails, o);
+			junit_failure(b, r, by, g->from, g->to, g->fails, o);
+		} else if (g->waived) {
+			junit_waived(b, by, g->from, g->to, o);
 		} else if (g->hostdep == g->to - g->from) {
 			c->skipped++;
 			cc_buf_puts(b, "      <skipped message=\"left to "
@@ -880,6 +1036,8 @@ void report_junit(struct cc_buf *b, const struct cc_report *r,
 
 	cc_buf_init(&cases);
 	junit_cases(&cases, r, o, &c);
+	junit_waivers(&cases, r, o, &c.failures);
+	c.tests += r->nwaivers > 0;
 	cc_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
 		       "  <testsuite name=\"");
 	cc_buf_printf(b, "cpucompat %s ", o->command);

@@ -1,8 +1,12 @@
 /*
  * Renderers of a diff report: plain text for people (verdict first, then
  * findings grouped by severity and leaf, then a summary line; fits 80
- * columns), JSON with a stable documented schema (man/cpucompat.5), and
- * JUnit XML for CI systems.  A report of the guest view (guest.h) adds,
+ * columns), JSON with a stable documented schema (man/cpucompat.5), JUnit
+ * XML for CI systems, and for code review Markdown and GitHub Actions
+ * annotations (report_review.c).  Every format says the same exit status
+ * (cc_report_exit), lists waived findings as waived and the waivers that
+ * accepted nothing, and words a change of stance between two profiles by
+ * what it means (cc_finding_meaning).  A report of the guest view (guest.h) adds,
  * and only it: the line after the verdict that sums up what blocks by
  * consequence, the view and its KVM rules, findings grouped by
  * consequence with their hints, a vendor mismatch as one finding with the
@@ -24,6 +28,9 @@ struct report_opts {
 	const char *names;   /* spelling scheme: "linux", "qemu", "libvirt" */
 	int color;           /* ANSI colour */
 	int all;             /* also list matching and host-dependent fields */
+	int strict_waivers;  /* --strict-waivers: unused waivers fail */
+	const char *file;      /* github: the file annotations point at */
+	const char *file_text; /* github: its text, to find entry lines */
 };
 
 void report_text(struct cc_buf *b, const struct cc_report *r,
@@ -32,6 +39,24 @@ void report_json(struct cc_buf *b, const struct cc_report *r,
 		 const struct report_opts *o);
 void report_junit(struct cc_buf *b, const struct cc_report *r,
 		  const struct report_opts *o);
+
+/* Markdown (CommonMark) for a pull-request comment: the verdict, a table
+ * of the findings that count (position, change, meaning), the waived
+ * ones in a table of their own, unused waivers, the exit status. */
+void report_markdown(struct cc_buf *b, const struct cc_report *r,
+		     const struct report_opts *o);
+/* GitHub Actions workflow commands: one "::error" (a finding that sets
+ * exit status 1) or "::warning" (waived, unused waiver) line each, with
+ * file= O->file and line= the line of O->file_text where the finding's
+ * leaf entry is defined (report_entry_line), then one "::notice" line
+ * with the verdict.  Escaped by GitHub's rules. */
+void report_github(struct cc_buf *b, const struct cc_report *r,
+		   const struct report_opts *o);
+/* The 1-based line of TEXT (a file in the native format) that defines
+ * the entry of (LEAF, SUBLEAF): the first line holding
+ * '"leaf": "0x%08x", "subleaf": SUBLEAF', else the first holding its
+ * leaf (a profile entry covering several subleaves); 0 when none. */
+int report_entry_line(const char *text, uint32_t leaf, uint32_t subleaf);
 
 /* Value of a finding's side for people: "yes"/"no" for flags, decimal for
  * small numbers, hex otherwise, "host" when unknown. */

@@ -1,6 +1,7 @@
 /*
  * Unit tests of the diff engine (diff.c): every compatibility rule on
- * synthetic sets, unnamed bits, host-dependent profile bits, waivers,
+ * synthetic sets, unnamed bits, host-dependent profile bits, changes of
+ * stance between two profiles, waivers (by category, unused ones),
  * vendor mismatch, XSAVE component sizes, and — over every ordered pair of
  * the recorded CPUs in tests/data/cpus — that the "missing" findings are
  * exactly the flag positions set on the source and clear on the target,
@@ -197,7 +198,7 @@ START_TEST(test_profile_host_dependent_and_waiver)
 	 * bits the profile leaves open are host-dependent, not findings */
 	struct cc_set *p = cc_set_new("p", CC_KIND_PROFILE);
 	struct cc_set *h = intel("h", 0, 1u << 3, 0x50654);
-	struct cc_waiver w = {"avx2", "known gap"};
+	struct cc_waiver w = {"avx2", "known gap", "--ignore"};
 	struct cc_diff_opts o = {0};
 	struct cc_report *r;
 	struct cc_leaf *l;
@@ -229,6 +230,121 @@ START_TEST(test_profile_host_dependent_and_waiver)
 	cc_report_free(r);
 	cc_set_free(p);
 	cc_set_free(h);
+}
+END_TEST
+
+/* A profile fixing 7.0.EBX[5] (avx2) as KNOWN/VALUE says, the rest of
+ * the register left to the host. */
+static struct cc_set *avx2_profile(const char *name, uint32_t known,
+				   uint32_t value)
+{
+	struct cc_set *p = cc_set_new(name, CC_KIND_PROFILE);
+	struct cc_leaf *l;
+	struct cc_err e;
+
+	p->uncovered = CC_UNCOVERED_HOST;
+	cct_put(p, 0, 0, 7, CCT_INTEL_B, CCT_INTEL_C, CCT_INTEL_D);
+	l = cct_put(p, 7, 0, 0, value & known, 0, 0);
+	l->known[CC_EBX] = known;
+	l->absent = (1u << CC_EAX) | (1u << CC_ECX) | (1u << CC_EDX);
+	ck_assert_int_eq(cc_set_finish(p, &e), 0);
+	return p;
+}
+
+/* Every change of stance of a flag between two profiles, both ways:
+ * what each side does with avx2 (0 left to the host, 1 required, 2
+ * absent), the finding's stances, its severity in a diff, its meaning. */
+static const struct {
+	int from, to;
+	enum cc_stance sfrom, sto;
+	enum cc_sev sev;
+	const char *meaning;
+} stances[] = {
+	{0, 1, CC_STANCE_HOST, CC_STANCE_REQUIRED, CC_SEV_INCOMPATIBLE,
+	 "now requires avx2: hosts without it can no longer run this profile"},
+	{1, 0, CC_STANCE_REQUIRED, CC_STANCE_HOST, CC_SEV_INCOMPATIBLE,
+	 "no longer requires avx2, left to the host now: guests may lose it"},
+	{0, 2, CC_STANCE_HOST, CC_STANCE_ABSENT, CC_SEV_INCOMPATIBLE,
+	 "now hides avx2: guests no longer see it, even on hosts that have "
+	 "it"},
+	{2, 0, CC_STANCE_ABSENT, CC_STANCE_HOST, CC_SEV_WARNING,
+	 "avx2 is now left to the host: guests on hosts that have it gain "
+	 "it"},
+};
+
+START_TEST(test_profile_stance)
+{
+	static const uint32_t known[] = {0, 1u << 5, 1u << 5};
+	static const uint32_t value[] = {0, 1u << 5, 0};
+	struct cc_set *a = avx2_profile("a", known[stances[_i].from],
+					value[stances[_i].from]);
+	struct cc_set *b = avx2_profile("b", known[stances[_i].to],
+					value[stances[_i].to]);
+	struct cc_diff_opts o = {0};
+	const struct cc_finding *f;
+	struct cc_report *r;
+	char meaning[256];
+	int symmetric;
+
+	for (symmetric = 0; symmetric < 2; symmetric++) {
+		o.symmetric = symmetric;
+		r = cc_diff(a, b, defs, &o);
+		f = must(r, "avx2");
+		ck_assert_int_eq(f->change, CC_CHANGE_STANCE);
+		ck_assert_int_eq(f->status, CC_STATUS_DIFFERENT);
+		ck_assert_int_eq(cc_finding_stance(f, 0), stances[_i].sfrom);
+		ck_assert_int_eq(cc_finding_stance(f, 1), stances[_i].sto);
+		/* check only warns: a running guest loses nothing */
+		ck_assert_int_eq(f->severity, symmetric ? stances[_i].sev
+							: CC_SEV_WARNING);
+		cc_finding_meaning(r, f, "avx2", meaning, sizeof meaning);
+		ck_assert_str_eq(meaning, stances[_i].meaning);
+		ck_assert_int_ne(r->verdict, CC_VERDICT_IDENTICAL);
+		/* diff fails on any of them, check on none */
+		ck_assert_int_eq(cc_report_exit(r, 0), symmetric);
+		cc_report_free(r);
+	}
+	/* the same profile twice is identical, and exits 0 */
+	r = cc_diff(b, b, defs, &o);
+	ck_assert_int_eq(r->verdict, CC_VERDICT_IDENTICAL);
+	ck_assert_int_eq(cc_report_exit(r, 1), 0);
+	cc_report_free(r);
+	cc_set_free(a);
+	cc_set_free(b);
+}
+END_TEST
+
+/* Waivers by category are matched and counted; one that matched nothing
+ * is unused, and fails only when strict. */
+START_TEST(test_waiver_bookkeeping)
+{
+	struct cc_set *a = intel("a", 1u << 23, 1u << 5, 0x50654);
+	struct cc_set *b = intel("b", 1u << 23, 0, 0x50654);
+	struct cc_waiver w[] = {{"simd", "category", "w:1"},
+				{"rdt", "stale", "w:2"}};
+	struct cc_diff_opts o = {0};
+	struct cc_report *r;
+
+	o.symmetric = 1;
+	o.waivers = w;
+	o.nwaivers = 2;
+	r = cc_diff(a, b, defs, &o);
+	ck_assert_int_eq(must(r, "avx2")->waived, 1);
+	ck_assert_str_eq(must(r, "avx2")->waiver, "category");
+	ck_assert_uint_eq(r->waiver_hits[0], 1);
+	ck_assert_uint_eq(r->waiver_hits[1], 0);
+	ck_assert_uint_eq(r->unused_waivers, 1);
+	ck_assert_uint_eq(r->failing, 0);
+	ck_assert_int_eq(cc_report_exit(r, 0), 0);
+	ck_assert_int_eq(cc_report_exit(r, 1), 1);
+	cc_report_free(r);
+	o.nwaivers = 0;
+	r = cc_diff(a, b, defs, &o);
+	ck_assert_uint_eq(r->failing, 1);
+	ck_assert_int_eq(cc_report_exit(r, 0), 1);
+	cc_report_free(r);
+	cc_set_free(a);
+	cc_set_free(b);
 }
 END_TEST
 
@@ -412,6 +528,9 @@ int main(void)
 	tcase_add_test(tc, test_vendor_mismatch);
 	tcase_add_test(tc, test_unnamed_bit);
 	tcase_add_test(tc, test_profile_host_dependent_and_waiver);
+	tcase_add_loop_test(tc, test_profile_stance, 0,
+			    (int)(sizeof stances / sizeof stances[0]));
+	tcase_add_test(tc, test_waiver_bookkeeping);
 	tcase_add_test(tc, test_xsave_component_size);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("cpus");

@@ -41,7 +41,7 @@ struct golden {
 	const char *file;    /* under tests/expected/ */
 	const char *command; /* "check" or "diff" */
 	const char *src, *dst;
-	const char *format; /* "text", "json" or "junit" */
+	const char *format; /* "text", "json", "junit", "markdown", "github" */
 	int all;            /* --all */
 	const char *names;  /* --names */
 	const char *ignore; /* --ignore, comma-separated, or NULL */
@@ -60,6 +60,7 @@ struct golden {
 #define S4214R CPUS "xeon-silver-4214r.json"
 #define CLX "profiles/cascadelake.json"
 #define HWP "hwp,hwp_act_window,hwp_pkg_req"
+#define SKX "profiles/skylake-sp.json"
 
 static const struct golden cases[] = {
 	/* Cascade Lake -> Skylake-SP: AVX-512 VNNI and mitigations lost */
@@ -171,6 +172,19 @@ static const struct golden cases[] = {
 	 "linux", NULL, 0, 0, 1},
 	{"diff-8268-6148-guest.txt", "diff", P8268, G6148, "text", 0, "linux",
 	 NULL, 0, 0, 1},
+	/* two profiles: Cascade Lake now requires what Skylake-SP left to
+	 * the host (a change of stance), ssbd waived, the rdt waiver
+	 * accepts nothing; every output format */
+	{"diff-skx-clx.txt", "diff", SKX, CLX, "text", 0, "linux",
+	 "ssbd,rdt", 0, 0, 1},
+	{"diff-skx-clx.json", "diff", SKX, CLX, "json", 0, "linux",
+	 "ssbd,rdt", 0, 0, 1},
+	{"diff-skx-clx.xml", "diff", SKX, CLX, "junit", 0, "linux",
+	 "ssbd,rdt", 0, 0, 1},
+	{"diff-skx-clx.md", "diff", SKX, CLX, "markdown", 0, "linux",
+	 "ssbd,rdt", 0, 0, 1},
+	{"diff-skx-clx.gh", "diff", SKX, CLX, "github", 0, "linux",
+	 "ssbd,rdt", 0, 0, 1},
 	/* a CPU against itself */
 	{"diff-8268-8268.txt", "diff", P8268, P8268, "text", 0, "linux", NULL,
 	 0, 0, 0},
@@ -202,6 +216,7 @@ static size_t waivers(char *copy, struct cc_waiver *w, size_t n)
 	     tok = strtok_r(NULL, ",", &save)) {
 		w[k].name = tok;
 		w[k].reason = "--ignore";
+		w[k].where = "--ignore";
 		k++;
 	}
 	return k;
@@ -216,7 +231,10 @@ static void render(const struct golden *g, struct cc_buf *out)
 	struct cc_waiver w[8];
 	char copy[128];
 	struct cc_report *r;
+	struct cc_buf text;
+	struct cc_err e;
 
+	cc_buf_init(&text);
 	memset(&dopts, 0, sizeof dopts);
 	dopts.symmetric = strcmp(g->command, "diff") == 0;
 	dopts.with_matches = g->all || strcmp(g->format, "junit") == 0;
@@ -234,12 +252,22 @@ static void render(const struct golden *g, struct cc_buf *out)
 	ro.names = g->names;
 	ro.all = g->all;
 	ro.color = g->color;
-	if (strcmp(g->format, "json") == 0)
+	if (strcmp(g->format, "github") == 0) {
+		/* annotations point at the target file's lines */
+		if (cc_buf_load(&text, g->dst, &e) < 0)
+			ck_abort_msg("%s", e.msg);
+		ro.file = g->dst;
+		ro.file_text = text.data;
+		report_github(out, r, &ro);
+	} else if (strcmp(g->format, "markdown") == 0)
+		report_markdown(out, r, &ro);
+	else if (strcmp(g->format, "json") == 0)
 		report_json(out, r, &ro);
 	else if (strcmp(g->format, "junit") == 0)
 		report_junit(out, r, &ro);
 	else
 		report_text(out, r, &ro);
+	cc_buf_free(&text);
 	cc_report_free(r);
 	cc_set_free(a);
 	cc_set_free(b);

@@ -82,16 +82,27 @@ expect_rc 0 "all waived"
 contains "$T/out" "waived: accepted for this test"
 run "$CPUCOMPAT" check --ignore avx512_vnni --format json "$CLX" "$SKX"
 expect_rc 1 "one ignored, others remain"
-contains "$T/out" '"name": "avx512_vnni", "change": "missing", "severity": "incompatible", "rule": "subset", "status": "different", "source": 1, "target": 0, "category": "simd", "description": "[^"]*", "kvm_hides": false, "waived": true'
+contains "$T/out" '"name": "avx512_vnni", "change": "missing", "severity": "incompatible", "rule": "subset", "status": "different", "source": 1, "target": 0, "meaning": "the target lacks avx512_vnni: a guest that uses it fails", "fails": false, "category": "simd", "description": "[^"]*", "kvm_hides": false, "waived": true'
 echo "no_such_feature because" >"$T/bad-waivers"
 run "$CPUCOMPAT" check --waivers "$T/bad-waivers" "$CLX" "$SKX"
 expect_rc 2 "unknown waiver name"
-contains "$T/err" "bad-waivers:1: no field named 'no_such_feature'"
+contains "$T/err" "bad-waivers:1: no field or category named 'no_such_feature'"
+echo "avx512_vnni" >"$T/bad-waivers"
+run "$CPUCOMPAT" check --waivers "$T/bad-waivers" "$CLX" "$SKX"
+expect_rc 2 "waiver without a reason"
+contains "$T/err" "bad-waivers:1: the waiver of 'avx512_vnni' gives no reason"
 
-# a category is not a waiver: only field names, spellings and positions
-run "$CPUCOMPAT" check --ignore security "$CLX" "$SKX"
-expect_rc 2 "category as waiver"
-contains "$T/err" "no field named 'security'"
+# a category waives its fields, each listed as waived, never silently:
+# the security mitigations are accepted, avx512_vnni still blocks
+run "$CPUCOMPAT" check --ignore security --format json "$CLX" "$SKX"
+expect_rc 1 "category waived, avx512_vnni left"
+for f in md_clear spec_ctrl stibp flush_l1d ssbd; do
+	contains "$T/out" "\"name\": \"$f\", .*\"waived\": true, \"waiver\": \"--ignore\""
+done
+contains "$T/out" '"summary": {"incompatible": 1, "warning": 3, "info": 0, "waived": 5,'
+run "$CPUCOMPAT" check --ignore nosuchcategory "$CLX" "$SKX"
+expect_rc 2 "unknown category"
+contains "$T/err" "no field or category named 'nosuchcategory'"
 
 # diff passes once every difference is waived
 run "$CPUCOMPAT" diff --format json "$SKX" "$CLX"
