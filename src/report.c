@@ -389,18 +389,19 @@ static void header(struct cc_buf *b, const struct cc_report *r,
 			      r->kvm_rules);
 }
 
-/* Compact list of names, each once, wrapped at 78 columns. */
+/* Compact list of names, each once, wrapped at 78 columns; a name found
+ * in N places (one field in several subleaves) reads "NAME (xN)", so the
+ * list accounts for every finding its heading counts. */
 static void name_list(struct cc_buf *b, const struct cc_report *r, size_t from,
 		      size_t to, const struct report_opts *o)
 {
-	size_t i, k, colm = 4;
-	char name[40], other[40];
+	size_t i, k, times, len, colm = 4;
+	char name[40], other[40], item[72];
 	int first = 1;
 
 	cc_buf_puts(b, "    ");
 	for (i = from; i < to; i++) {
 		const char *n = fname(&r->findings[i], o, name, sizeof name);
-		size_t len = strlen(n) + 2;
 
 		for (k = from; k < i; k++)
 			if (strcmp(fname(&r->findings[k], o, other,
@@ -408,6 +409,14 @@ static void name_list(struct cc_buf *b, const struct cc_report *r, size_t from,
 				break;
 		if (k < i)
 			continue;
+		for (times = 1, k = i + 1; k < to; k++)
+			times += strcmp(fname(&r->findings[k], o, other,
+					      sizeof other), n) == 0;
+		if (times > 1)
+			snprintf(item, sizeof item, "%s (x%zu)", n, times);
+		else
+			snprintf(item, sizeof item, "%s", n);
+		len = strlen(item) + 2;
 		if (!first)
 			cc_buf_puts(b, ",");
 		if (!first && colm + len > 78) {
@@ -416,7 +425,7 @@ static void name_list(struct cc_buf *b, const struct cc_report *r, size_t from,
 		} else if (!first) {
 			cc_buf_puts(b, " ");
 		}
-		cc_buf_puts(b, n);
+		cc_buf_puts(b, item);
 		colm += len;
 		first = 0;
 	}

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cc_json.h"
+#include "check_common.h"
 #include "diff.h"
 #include "guest.h"
 #include "report.h"
@@ -400,6 +401,91 @@ START_TEST(test_json_string)
 }
 END_TEST
 
+/* The text report's "Info (...) (N):" heading counts what its list names:
+ * every name once, with "(xK)" when it stands for K findings, so the
+ * counts a person adds up agree (issue 17), on every ordered pair of the
+ * recorded CPUs, in both views. */
+static size_t listed(const char *line)
+{
+	size_t n = 0;
+	const char *p = line;
+
+	while (*p == ' ')
+		p++;
+	while (*p) {
+		const char *end = strstr(p, ", ");
+		const char *x = strstr(p, " (x");
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		n += (x != NULL && x < p + len) ? strtoul(x + 3, NULL, 10) : 1;
+		if (end == NULL)
+			break;
+		p = end + 2;
+	}
+	return n;
+}
+
+static void check_info_counts(const char *text, const char *what)
+{
+	const char *h = strstr(text, "\nInfo ");
+	const char *nl, *p;
+	size_t want, got = 0;
+
+	if (h == NULL)
+		return;
+	nl = strchr(h + 1, '\n');
+	ck_assert_ptr_nonnull(nl);
+	p = nl - 2;
+	while (p > h && *p != '(')
+		p--;
+	want = strtoul(p + 1, NULL, 10);
+	for (p = nl + 1; strncmp(p, "    ", 4) == 0;) {
+		char line[512];
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		ck_assert_uint_lt(len, sizeof line);
+		memcpy(line, p, len);
+		line[len] = 0;
+		if (len && line[len - 1] == ',')
+			line[len - 1] = 0;
+		got += listed(line);
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	ck_assert_msg(got == want, "%s: Info heading counts %zu, list names %zu",
+		      what, want, got);
+}
+
+START_TEST(test_info_counts)
+{
+	struct cc_set **cpus;
+	size_t n = cct_load_cpus(&cpus), i, j;
+	struct report_opts ro = {"check", "linux", 0, 0, 0, NULL, NULL};
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++) {
+			struct cc_diff_opts o = {0};
+			struct cc_report *r;
+			struct cc_buf b;
+			char what[160];
+
+			o.view = _i ? CC_VIEW_GUEST : CC_VIEW_RAW;
+			r = cc_diff(cpus[i], cpus[j], defs, &o);
+			cc_buf_init(&b);
+			report_text(&b, r, &ro);
+			snprintf(what, sizeof what, "%s -> %s (%s view)",
+				 cpus[i]->name, cpus[j]->name,
+				 _i ? "guest" : "raw");
+			check_info_counts(b.data, what);
+			cc_buf_free(&b);
+			cc_report_free(r);
+		}
+	cct_free_sets(cpus, n);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("report");
@@ -416,6 +502,7 @@ int main(void)
 	tc = tcase_create("golden");
 	tcase_add_loop_test(tc, test_golden, 0, NCASES);
 	tcase_add_test(tc, test_case_facts);
+	tcase_add_loop_test(tc, test_info_counts, 0, 2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("json_string");
 	tcase_add_loop_test(tc, test_json_string, 0,
