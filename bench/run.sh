@@ -8,7 +8,12 @@
 # microcode mitigations, TSX and AVX-512 turned off) into a temporary
 # directory; then /usr/bin/time -v gives wall time and peak memory of one
 # `cpucompat fleet -f json` over the directory, and hyperfine (when
-# installed) the mean of a few runs.  Everything runs pinned to one core
+# installed) the mean of a few runs.  Each fleet is held to issue 18's
+# budget scaled to its size: 10 s of CPU per 100,000 hosts, 1 GB peak
+# RSS, and over 20,000 files/s (CPU time includes classifying and the
+# report, so files/s here is a lower bound of the loading rate).  Last,
+# `check A B` of two recorded CPUs against /bin/true, as whole processes
+# (hyperfine; the target is 1.5x).  Everything runs pinned to one core
 # when taskset is there.  The temporary directory is removed at the end.
 set -eu
 LC_ALL=C
@@ -23,6 +28,9 @@ command -v taskset >/dev/null 2>&1 && pin="taskset -c 0"
 for n in "$@"; do
 	"$gen" -n "$n" -o "$T/fleet" -l "$T/fleet.txt" "$cpus"/*.json
 	echo "== $n hosts ($(du -sh "$T/fleet" | cut -f1) of native JSON)"
+	# one run first: the files were just written, and the first pass
+	# pays for the page cache rather than for cpucompat
+	"$cc" fleet -f json -o /dev/null "$T/fleet" >/dev/null 2>&1 || :
 	$pin /usr/bin/time -v "$cc" fleet -f json -o "$T/out.json" "$T/fleet" \
 		2>"$T/time" || { cat "$T/time" >&2; exit 1; }
 	secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$T/time")
@@ -32,6 +40,13 @@ for n in "$@"; do
 	classes=$(grep -c '"id":' "$T/out.json" || true)
 	echo "fleet: $secs wall, ${cpu} s CPU (user+sys; the figure that"\
 		"counts on a busy machine), $rss KiB peak RSS, $classes classes"
+	awk -v n="$n" -v cpu="$cpu" -v rss="$rss" 'BEGIN {
+		budget = 10 * n / 100000; rate = cpu > 0 ? n / cpu : 0
+		printf("target: %.2f s CPU <= %.2f s %s, %d KiB <= 1 GB %s, " \
+		       "%.0f files/s > 20000 %s\n", cpu, budget,
+		       (cpu <= budget ? "ok" : "OVER"), rss,
+		       (rss <= 1048576 ? "ok" : "OVER"), rate,
+		       (rate > 20000 ? "ok" : "UNDER")) }'
 	$pin /usr/bin/time -v "$cc" fleet -f json -o /dev/null "@$T/fleet.txt" \
 		2>"$T/time" || { cat "$T/time" >&2; exit 1; }
 	echo "fleet @list: $(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$T/time") wall"
@@ -41,3 +56,18 @@ for n in "$@"; do
 	fi
 	rm -rf "$T/fleet" "$T/fleet.txt" "$T/out.json"
 done
+set -- "$cpus"/*.json
+if command -v hyperfine >/dev/null 2>&1 && [ $# -ge 2 ]; then
+	echo "== check A B against /bin/true (target: within 1.5x)"
+	$pin hyperfine -N -i --warmup 30 --runs 500 --export-json "$T/check.json" \
+		/bin/true "$cc check $1 $2" >/dev/null 2>&1 || :
+	# user+sys of each (wall time is unreliable on a shared machine)
+	tr ',{}' '\n\n\n' <"$T/check.json" | awk -F': ' '
+		/"command"/ { c++ } /"user"/ { u[c] = $2 } /"system"/ { s[c] = $2 }
+		/"mean"/ { m[c] = $2 }
+		END { if (c < 2) exit
+		      printf "/bin/true %.2f ms, check %.2f ms wall (%.2fx); " \
+			     "CPU %.2f ms vs %.2f ms (%.2fx)\n", m[1] * 1000,
+			     m[2] * 1000, m[2] / m[1], (u[1] + s[1]) * 1000,
+			     (u[2] + s[2]) * 1000, (u[2] + s[2]) / (u[1] + s[1]) }'
+fi

@@ -1,7 +1,9 @@
 /*
  * JSON for every reader and writer: parsing with located errors (formats,
- * defs) and the one JSON string writer (native format, Cloud Hypervisor
- * profiles, reports, defs and profile commands).
+ * defs), reading checked text in place without a tree (the native format,
+ * whose files a fleet loads by the ten thousand), and the one JSON string
+ * writer (native format, Cloud Hypervisor profiles, reports, defs and
+ * profile commands).
  */
 #ifndef CC_JSON_H
 #define CC_JSON_H

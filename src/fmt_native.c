@@ -51,16 +51,14 @@ enum leaf_key {
 	K_ABSENT, K_JOINED, K_N
 };
 
-static const struct {
-	const char *name;
-	size_t len;
-} leaf_keys[K_N] = {
-	{"leaf", 4}, {"subleaf", 7}, {"flags", 5}, {"eax", 3}, {"ebx", 3},
-	{"ecx", 3},  {"edx", 3},     {"mask", 4},  {"absent", 6},
-	{"joined", 6},
+static const char *const leaf_keys[K_N] = {
+	"leaf", "subleaf", "flags", "eax", "ebx", "ecx", "edx", "mask",
+	"absent", "joined",
 };
 
-/* The leaf_key the key string at KEY names, or -1. */
+/* The leaf_key the key string at KEY names, or -1.  Keys are compared
+ * in place, up to the closing quote; only a key with an escape is
+ * decoded. */
 static int leaf_key_of(const char *key)
 {
 	const char *raw = key + 1;
@@ -70,7 +68,7 @@ static int leaf_key_of(const char *key)
 	    raw[1] <= 'd')
 		return K_EAX + (raw[1] - 'a');
 	for (k = 0; k < K_N; k++) {
-		const char *n = leaf_keys[k].name;
+		const char *n = leaf_keys[k];
 		size_t i = 0;
 
 		while (n[i] != '\0' && raw[i] == n[i]) /* stops at a NUL */
@@ -82,7 +80,7 @@ static int leaf_key_of(const char *key)
 	if (!esc)
 		return -1;
 	for (k = 0; k < K_N; k++)
-		if (cc_json_str_is(key, leaf_keys[k].name))
+		if (cc_json_str_is(key, leaf_keys[k]))
 			return k;
 	return -1;
 }
