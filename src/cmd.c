@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "diff.h"
 #include "fmt.h"
+#include "profile.h"
 
 #define SHARED(name, key, arg, help, kind, field, values, choices)          \
 	{                                                                      \
@@ -468,6 +469,50 @@ const struct cc_defs *cmd_load_defs(const char *dir, struct cc_defs **owned)
 	return *owned;
 }
 
+int cmd_run_sources(const struct cmd *self, int argc, char **argv,
+		    void *args, const struct cmd_sources *how)
+{
+	const struct cmd_args *a = args;
+	struct cc_defs *owned;
+	const struct cc_defs *d;
+	struct cc_set **sets = NULL;
+	char *one[1] = {how->deflt};
+	char **ops;
+	size_t n;
+	int rc;
+
+	rc = cmd_parse(self, argc, argv, args);
+	if (rc != CMD_GO)
+		return rc;
+	ops = argv + optind;
+	n = (size_t)(argc - optind);
+	if (n < how->min || (how->max && n > how->max))
+		return cmd_usage(self, "%s", how->count);
+	if (cmd_check_values(self, args) != CMD_GO)
+		return CC_EXIT_ERROR;
+	if (n == 0 && how->deflt != NULL) {
+		ops = one;
+		n = 1;
+	}
+	if (how->check != NULL) {
+		rc = how->check(self, args, ops, n);
+		if (rc != CMD_GO)
+			return rc;
+	}
+	d = cmd_load_defs(a->defs, &owned);
+	if (d == NULL)
+		return CC_EXIT_ERROR;
+	if (how->load)
+		sets = cmd_load_all(self, ops, n, &a->so);
+	if (how->load && sets == NULL)
+		rc = CC_EXIT_ERROR;
+	else
+		rc = how->run(self, args, d, sets, ops, n);
+	cmd_free_all(sets, n);
+	cc_defs_free(owned);
+	return rc;
+}
+
 /* ------------------------------------------------- naming and writing */
 
 void cmd_timestamp(char *out, size_t n)
@@ -485,6 +530,15 @@ void cmd_timestamp(char *out, size_t n)
 	}
 	gmtime_r(&now, &tm);
 	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void cmd_profile_opts(struct cc_profile_opts *po, const char *name,
+		      char *when, size_t n)
+{
+	cmd_timestamp(when, n);
+	po->name = name;
+	po->generated = when;
+	po->tool = PACKAGE_STRING;
 }
 
 void cmd_position(uint32_t leaf, uint32_t sub, uint8_t reg, uint8_t lo,

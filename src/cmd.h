@@ -156,11 +156,47 @@ void cmd_free_all(struct cc_set **sets, size_t n);
  * NULL after printing the loader's error. */
 const struct cc_defs *cmd_load_defs(const char *dir, struct cc_defs **owned);
 
+/*
+ * How cmd_run_sources() runs a command whose operands are sources: how
+ * many it takes, what else to check, whether to load them, and the work.
+ */
+struct cmd_sources {
+	size_t min;        /* fewest operands */
+	size_t max;        /* most operands; 0 = no limit */
+	const char *count; /* usage message when the count is off */
+	char *deflt;       /* the one operand when none is given, or NULL */
+	/* Checks of ARGS and the operands OPS[0..N) once the option values
+	 * are good, before anything is loaded: CMD_GO, or the exit status
+	 * after its message.  NULL: none. */
+	int (*check)(const struct cmd *self, const void *args, char **ops,
+		     size_t n);
+	int load; /* load the operands (cmd_load_all) before .run */
+	/* The work, on OPS[0..N) with defs D; SETS holds the loaded
+	 * operands when .load, else it is NULL.  The exit status. */
+	int (*run)(const struct cmd *self, void *args, const struct cc_defs *d,
+		   struct cc_set **sets, char **ops, size_t n);
+};
+
+/* The run() of a command of sources: parse ARGV into ARGS (defaults
+ * already set) by cmd_parse, check the operand count and the option
+ * values (cmd_check_values), HOW->check, then load --defs (ARGS is a
+ * struct cmd_args first), the sources when HOW->load, call HOW->run and
+ * free what was loaded.  The exit status. */
+int cmd_run_sources(const struct cmd *self, int argc, char **argv,
+		    void *args, const struct cmd_sources *how);
+
 /* Parse --color/NO_COLOR/isatty into 0/1 for FD. */
 int cmd_color(const char *when, int fd);
 
 /* "2026-11-25T13:13:33Z" into OUT, from $SOURCE_DATE_EPOCH when set. */
 void cmd_timestamp(char *out, size_t n);
+
+struct cc_profile_opts;
+/* Fill *PO for a profile named NAME made now by this tool: its
+ * "generated" is cmd_timestamp() written into WHEN[0..N), which must
+ * outlive *PO. */
+void cmd_profile_opts(struct cc_profile_opts *po, const char *name,
+		      char *when, size_t n);
 
 /* "CPUID.(7,0).EBX[16]" for a field position, into OUT. */
 void cmd_position(uint32_t leaf, uint32_t sub, uint8_t reg, uint8_t lo,

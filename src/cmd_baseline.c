@@ -176,19 +176,18 @@ static int write_report(const char *path, const struct cc_baseline *bl,
 }
 
 /* Compute and write the baseline of SETS[0..N); the exit status. */
-static int baseline(const struct baseline_args *a, struct cc_set **sets,
-		    size_t n, const struct cc_defs *d)
+static int baseline(const struct cmd *self, void *args,
+		    const struct cc_defs *d, struct cc_set **sets, char **ops,
+		    size_t n)
 {
+	const struct baseline_args *a = args;
 	struct cc_baseline *bl;
 	struct cc_profile_opts po;
 	struct cc_err e;
 	char when[32];
 	int rc = CC_EXIT_ERROR;
 
-	cmd_timestamp(when, sizeof when);
-	po.name = a->name;
-	po.generated = when;
-	po.tool = PACKAGE_STRING;
+	cmd_profile_opts(&po, a->name, when, sizeof when);
 	bl = cc_profile_baseline((const struct cc_set *const *)sets, n, d, &po,
 				 &e);
 	if (bl == NULL)
@@ -208,36 +207,23 @@ done:
 	return rc;
 }
 
+static const struct cmd_sources baseline_sources = {
+	.min = 1,
+	.count = "expected at least one SOURCE",
+	.load = 1,
+	.run = baseline,
+};
+
 static int run_baseline(const struct cmd *self, int argc, char **argv)
 {
 	struct baseline_args a;
-	struct cc_defs *owned = NULL;
-	const struct cc_defs *d;
-	struct cc_set **sets;
-	size_t n;
-	int rc;
 
 	memset(&a, 0, sizeof a);
 	a.c.so.cpu = -1;
 	a.c.format = "json";
 	a.name = "baseline";
 	a.view = "guest";
-	rc = cmd_parse(self, argc, argv, &a);
-	if (rc != CMD_GO)
-		return rc;
-	if (argc - optind < 1)
-		return cmd_usage(self, "expected at least one SOURCE");
-	if (cmd_check_values(self, &a) != CMD_GO)
-		return CC_EXIT_ERROR;
-	n = (size_t)(argc - optind);
-	d = cmd_load_defs(a.c.defs, &owned);
-	if (d == NULL)
-		return CC_EXIT_ERROR;
-	sets = cmd_load_all(self, argv + optind, n, &a.c.so);
-	rc = sets == NULL ? CC_EXIT_ERROR : baseline(&a, sets, n, d);
-	cmd_free_all(sets, n);
-	cc_defs_free(owned);
-	return rc;
+	return cmd_run_sources(self, argc, argv, &a, &baseline_sources);
 }
 
 const struct cmd cmd_baseline = {

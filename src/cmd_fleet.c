@@ -201,51 +201,61 @@ int cmd_fleet_load(const struct cmd *self, char **args, size_t n,
 	return CMD_GO;
 }
 
-static int run_fleet(const struct cmd *self, int argc, char **argv)
+/* The checks of --labels and -f svg before anything is read. */
+static int fleet_check(const struct cmd *self, const void *args, char **ops,
+		       size_t n)
 {
-	struct fleet_args a = {.c = {.so = {NULL, -1}, .format = "text"}};
-	struct cc_defs *owned = NULL;
-	const struct cc_defs *d;
-	struct cc_fleet *f;
-	struct cc_buf b;
-	struct cc_err e;
-	size_t nbad = 0;
-	int rc;
+	const struct fleet_args *a = args;
 
-	rc = cmd_parse(self, argc, argv, &a);
-	if (rc != CMD_GO)
-		return rc;
-	if (argc - optind < 1)
-		return cmd_usage(self, "expected at least one SOURCE");
-	if (cmd_check_values(self, &a) != CMD_GO)
-		return CC_EXIT_ERROR;
-	if (a.labels && strcmp(a.c.format, "text") != 0 &&
-	    strcmp(a.c.format, "json") != 0)
+	if (a->labels && strcmp(a->c.format, "text") != 0 &&
+	    strcmp(a->c.format, "json") != 0)
 		return cmd_usage(self, "--labels: -f text or json");
-	if (!a.labels && strcmp(a.c.format, "svg") == 0 && !in_path("dot")) {
+	if (!a->labels && strcmp(a->c.format, "svg") == 0 && !in_path("dot")) {
 		fprintf(stderr, "cpucompat fleet: -f svg needs Graphviz's dot "
 				"(Debian package graphviz), which is not "
 				"installed; -f dot writes the graph for it\n");
 		return CC_EXIT_ERROR;
 	}
-	d = cmd_load_defs(a.c.defs, &owned);
-	if (d == NULL)
-		return CC_EXIT_ERROR;
-	f = cc_fleet_new(d);
-	rc = cmd_fleet_load(self, argv + optind, (size_t)(argc - optind),
-			    &a.c.so, f, &nbad);
+	return CMD_GO;
+}
+
+/* Read the fleet of OPS[0..N) and write it; the exit status. */
+static int fleet(const struct cmd *self, void *args, const struct cc_defs *d,
+		 struct cc_set **sets, char **ops, size_t n)
+{
+	const struct fleet_args *a = args;
+	struct cc_fleet *f = cc_fleet_new(d);
+	struct cc_buf b;
+	struct cc_err e;
+	size_t nbad = 0;
+	int rc;
+
+	rc = cmd_fleet_load(self, ops, n, &a->c.so, f, &nbad);
 	if (rc == CMD_GO) {
 		cc_buf_init(&b);
-		if (render(&a, f, nbad, &b, &e) < 0 ||
-		    cc_buf_save(&b, a.c.output, &e) < 0)
+		if (render(a, f, nbad, &b, &e) < 0 ||
+		    cc_buf_save(&b, a->c.output, &e) < 0)
 			rc = cmd_fail(&e);
 		else
 			rc = nbad ? CC_EXIT_ERROR : CC_EXIT_OK;
 		cc_buf_free(&b);
 	}
 	cc_fleet_free(f);
-	cc_defs_free(owned);
 	return rc;
+}
+
+static const struct cmd_sources fleet_sources = {
+	.min = 1,
+	.count = "expected at least one SOURCE",
+	.check = fleet_check,
+	.run = fleet,
+};
+
+static int run_fleet(const struct cmd *self, int argc, char **argv)
+{
+	struct fleet_args a = {.c = {.so = {NULL, -1}, .format = "text"}};
+
+	return cmd_run_sources(self, argc, argv, &a, &fleet_sources);
 }
 
 const struct cmd cmd_fleet = {

@@ -109,10 +109,7 @@ static int generate(const struct generate_args *a, const struct cc_set *s,
 	char when[32];
 	int rc = CC_EXIT_ERROR;
 
-	cmd_timestamp(when, sizeof when);
-	po.name = a->name;
-	po.generated = when;
-	po.tool = PACKAGE_STRING;
+	cmd_profile_opts(&po, a->name, when, sizeof when);
 	p = cc_profile_generate(s, d, &po, &e);
 	if (p == NULL)
 		return cmd_fail(&e);

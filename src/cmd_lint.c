@@ -90,28 +90,17 @@ static void json_set(struct cc_buf *b, const struct cc_set *s,
 	cc_buf_puts(b, r->n ? "\n    ]}" : "]}");
 }
 
-static int run_lint(const struct cmd *self, int argc, char **argv)
+/* Check SETS[0..N) and write what is missing; the exit status. */
+static int lint(const struct cmd *self, void *args, const struct cc_defs *d,
+                struct cc_set **sets, char **ops, size_t n)
 {
-	struct cmd_args a = {.so = {NULL, -1}, .format = "text"};
-	char host[] = "host";
-	char *deflt[] = {host};
-	struct cc_set **sets;
+	const struct cmd_args *a = args;
 	struct cc_buf b;
 	struct cc_err e;
-	size_t n, i, broken = 0;
+	size_t i, broken = 0;
 	int r, json;
 
-	r = cmd_parse(self, argc, argv, &a);
-	if (r == CMD_GO)
-		r = cmd_check_values(self, &a);
-	if (r != CMD_GO)
-		return r;
-	n = optind < argc ? (size_t)(argc - optind) : 1;
-	sets =
-	    cmd_load_all(self, optind < argc ? argv + optind : deflt, n, &a.so);
-	if (sets == NULL)
-		return CC_EXIT_ERROR;
-	json = strcmp(a.format, "json") == 0;
+	json = strcmp(a->format, "json") == 0;
 	cc_buf_init(&b);
 	if (json)
 		cc_buf_puts(&b, "{\n  \"schema\": \"cpucompat-lint/1\",\n"
@@ -134,8 +123,22 @@ static int run_lint(const struct cmd *self, int argc, char **argv)
 	    : broken                      ? CC_EXIT_DIFF
 	                                  : CC_EXIT_OK;
 	cc_buf_free(&b);
-	cmd_free_all(sets, n);
 	return r;
+}
+
+static char lint_host[] = "host";
+
+static const struct cmd_sources lint_sources = {
+    .deflt = lint_host,
+    .load = 1,
+    .run = lint,
+};
+
+static int run_lint(const struct cmd *self, int argc, char **argv)
+{
+	struct cmd_args a = {.so = {NULL, -1}, .format = "text"};
+
+	return cmd_run_sources(self, argc, argv, &a, &lint_sources);
 }
 
 const struct cmd cmd_lint = {

@@ -258,9 +258,11 @@ static void matrix_text(struct cc_buf *b, const struct cc_matrix *m,
 }
 
 /* The matrix of SETS (named SPECS) rendered and written; the status. */
-static int matrix(const struct matrix_args *ma, struct cc_set **sets,
-		  char **specs, size_t n, const struct cc_defs *d)
+static int matrix(const struct cmd *self, void *args,
+		  const struct cc_defs *d, struct cc_set **sets, char **specs,
+		  size_t n)
 {
+	const struct matrix_args *ma = args;
 	const struct cmd_args *a = &ma->c;
 	struct cc_matrix *m;
 	struct cc_buf b;
@@ -289,33 +291,19 @@ static int matrix(const struct matrix_args *ma, struct cc_set **sets,
 	return rc;
 }
 
+static const struct cmd_sources matrix_sources = {
+	.min = 1,
+	.count = "expected at least one SOURCE",
+	.load = 1,
+	.run = matrix,
+};
+
 static int run_matrix(const struct cmd *self, int argc, char **argv)
 {
 	struct matrix_args a = {
 		.c = {.so = {NULL, -1}, .format = "text"}, .view = "guest"};
-	struct cc_defs *owned = NULL;
-	const struct cc_defs *d;
-	struct cc_set **sets;
-	size_t n;
-	int rc;
 
-	rc = cmd_parse(self, argc, argv, &a);
-	if (rc != CMD_GO)
-		return rc;
-	if (argc - optind < 1)
-		return cmd_usage(self, "expected at least one SOURCE");
-	if (cmd_check_values(self, &a) != CMD_GO)
-		return CC_EXIT_ERROR;
-	n = (size_t)(argc - optind);
-	d = cmd_load_defs(a.c.defs, &owned);
-	if (d == NULL)
-		return CC_EXIT_ERROR;
-	sets = cmd_load_all(self, argv + optind, n, &a.c.so);
-	rc = sets == NULL ? CC_EXIT_ERROR
-			  : matrix(&a, sets, argv + optind, n, d);
-	cmd_free_all(sets, n);
-	cc_defs_free(owned);
-	return rc;
+	return cmd_run_sources(self, argc, argv, &a, &matrix_sources);
 }
 
 const struct cmd cmd_matrix = {

@@ -56,47 +56,53 @@ static int answer(const struct targets_args *a, const struct cc_fleet *f,
 	return rc;
 }
 
+/* The guest and the fleet may not both be standard input. */
+static int targets_check(const struct cmd *self, const void *args,
+			 char **ops, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (strcmp(ops[0], "-") == 0 && strcmp(ops[i], "-") == 0)
+			return cmd_usage(self, "standard input (-) given "
+					       "twice");
+	return CMD_GO;
+}
+
+/* Read the guest OPS[0] and the fleet OPS[1..N), answer; the status. */
+static int targets(const struct cmd *self, void *args,
+		   const struct cc_defs *d, struct cc_set **sets, char **ops,
+		   size_t n)
+{
+	const struct targets_args *a = args;
+	struct cc_set *guest = cmd_load(ops[0], &a->c.so);
+	struct cc_fleet *f;
+	size_t nbad = 0;
+	int rc;
+
+	if (guest == NULL)
+		return CC_EXIT_ERROR;
+	f = cc_fleet_new(d);
+	rc = cmd_fleet_load(self, ops + 1, n - 1, &a->c.so, f, &nbad);
+	if (rc == CMD_GO)
+		rc = answer(a, f, guest, nbad);
+	cc_fleet_free(f);
+	cc_set_free(guest);
+	return rc;
+}
+
+static const struct cmd_sources targets_sources = {
+	.min = 2,
+	.count = "expected a GUEST and at least one FLEET source",
+	.check = targets_check,
+	.run = targets,
+};
+
 static int run_targets(const struct cmd *self, int argc, char **argv)
 {
 	struct targets_args a = {.c = {.so = {NULL, -1}, .format = "text"}};
-	struct cc_defs *owned = NULL;
-	const struct cc_defs *d;
-	struct cc_set *guest = NULL;
-	struct cc_fleet *f = NULL;
-	size_t nbad = 0, i;
-	int rc;
 
-	rc = cmd_parse(self, argc, argv, &a);
-	if (rc != CMD_GO)
-		return rc;
-	if (argc - optind < 2)
-		return cmd_usage(self, "expected a GUEST and at least one "
-				       "FLEET source");
-	if (cmd_check_values(self, &a) != CMD_GO)
-		return CC_EXIT_ERROR;
-	for (i = (size_t)optind + 1; i < (size_t)argc; i++)
-		if (strcmp(argv[optind], "-") == 0 &&
-		    strcmp(argv[i], "-") == 0)
-			return cmd_usage(self, "standard input (-) given "
-					       "twice");
-	d = cmd_load_defs(a.c.defs, &owned);
-	if (d == NULL)
-		return CC_EXIT_ERROR;
-	guest = cmd_load(argv[optind], &a.c.so);
-	if (guest == NULL) {
-		rc = CC_EXIT_ERROR;
-		goto out;
-	}
-	f = cc_fleet_new(d);
-	rc = cmd_fleet_load(self, argv + optind + 1,
-			    (size_t)(argc - optind - 1), &a.c.so, f, &nbad);
-	if (rc == CMD_GO)
-		rc = answer(&a, f, guest, nbad);
-out:
-	cc_fleet_free(f);
-	cc_set_free(guest);
-	cc_defs_free(owned);
-	return rc;
+	return cmd_run_sources(self, argc, argv, &a, &targets_sources);
 }
 
 const struct cmd cmd_targets = {
