@@ -455,3 +455,32 @@ int cc_set_fms(const struct cc_set *s, unsigned *family, unsigned *model,
 	*stepping = a & 0xf;
 	return 0;
 }
+
+static int cmp_key(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+uint64_t *cc_set_keys(const struct cc_set *const *sets, size_t n,
+		      size_t *nkeys)
+{
+	size_t total = 0, i, j, k;
+	uint64_t *keys;
+
+	for (i = 0; i < n; i++)
+		total += sets[i]->n;
+	keys = cc_xmalloc((total + 1) * sizeof *keys);
+	for (i = k = 0; i < n; i++)
+		for (j = 0; j < sets[i]->n; j++)
+			keys[k++] = (uint64_t)sets[i]->leaves[j].leaf << 32 |
+				    sets[i]->leaves[j].first;
+	if (n > 1)
+		qsort(keys, total, sizeof *keys, cmp_key);
+	for (i = j = 0; i < total; i++)
+		if (j == 0 || keys[j - 1] != keys[i])
+			keys[j++] = keys[i];
+	*nkeys = j;
+	return keys;
+}

@@ -141,6 +141,11 @@ uint32_t cc_set_guest_reg(const struct cc_set *s, uint32_t leaf,
 /* Range maximum for the range containing LEAF (0 when the range is absent). */
 uint32_t cc_set_range_max(const struct cc_set *s, uint32_t leaf);
 
+/* The sorted, distinct keys (leaf << 32 | first subleaf) of the entries
+ * of SETS[0..N), in a new array of *NKEYS (free it). */
+uint64_t *cc_set_keys(const struct cc_set *const *sets, size_t n,
+		      size_t *nkeys);
+
 /* Record where S came from (copied); NULL clears it. */
 void cc_set_set_origin(struct cc_set *s, const char *origin);
 /* S's origin, else its name: what a report calls the set. */

@@ -25,38 +25,6 @@ static unsigned field_vendor(enum cc_vendor v)
 	return v == CC_VENDOR_OTHER ? 0 : (unsigned)v;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Sorted, distinct keys (leaf << 32 | first subleaf) of SETS[0..N).
- * (profile.c has the same for its builder: a set-model function,
- * cc_set_keys, would serve both.) */
-static uint64_t *union_keys(const struct cc_set *const *sets, size_t n,
-			    size_t *nkeys)
-{
-	size_t total = 0, i, j, k;
-	uint64_t *keys;
-
-	for (i = 0; i < n; i++)
-		total += sets[i]->n;
-	keys = cc_xmalloc((total + 1) * sizeof *keys);
-	for (i = k = 0; i < n; i++)
-		for (j = 0; j < sets[i]->n; j++)
-			keys[k++] = (uint64_t)sets[i]->leaves[j].leaf << 32 |
-				    sets[i]->leaves[j].first;
-	if (n > 1)
-		qsort(keys, total, sizeof *keys, cmp_u64);
-	for (i = j = 0; i < total; i++)
-		if (j == 0 || keys[j - 1] != keys[i])
-			keys[j++] = keys[i];
-	*nkeys = j;
-	return keys;
-}
-
 struct mslot {
 	uint32_t leaf, sub;
 	uint8_t reg;
@@ -453,7 +421,7 @@ static void add_slot(struct cc_matrix *m, uint32_t leaf, uint32_t sub,
 static uint32_t *make_slots(struct cc_matrix *m)
 {
 	size_t nkeys, i, j, capslots;
-	uint64_t *keys = union_keys(m->sets, m->n, &nkeys);
+	uint64_t *keys = cc_set_keys(m->sets, m->n, &nkeys);
 	uint32_t *rel;
 	int r;
 

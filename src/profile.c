@@ -47,31 +47,6 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Sorted, distinct keys (leaf << 32 | first subleaf) of SETS[0..N).
- * (matrix.c has the same: a set-model function, cc_set_keys, would serve
- * both.) */
-static uint64_t *union_keys(const struct cc_set *const *sets, size_t n,
-			    size_t *nkeys)
-{
-	size_t total = 0, i, j, k;
-	uint64_t *keys;
-
-	for (i = 0; i < n; i++)
-		total += sets[i]->n;
-	keys = cc_xmalloc((total + 1) * sizeof *keys);
-	for (i = k = 0; i < n; i++)
-		for (j = 0; j < sets[i]->n; j++)
-			keys[k++] = (uint64_t)sets[i]->leaves[j].leaf << 32 |
-				    sets[i]->leaves[j].first;
-	if (n > 1)
-		qsort(keys, total, sizeof *keys, cmp_u64);
-	for (i = j = 0; i < total; i++)
-		if (j == 0 || keys[j - 1] != keys[i])
-			keys[j++] = keys[i];
-	*nkeys = j;
-	return keys;
-}
-
 static uint32_t get_le32(const char *p)
 {
 	return (uint32_t)(unsigned char)p[0] |
@@ -469,7 +444,7 @@ static int build(struct build *b, struct cc_err *e)
 {
 	struct span *spans = NULL;
 	size_t nspans = 0, cap = 0, nkeys, i, fb;
-	uint64_t *keys = union_keys(b->src, b->n, &nkeys);
+	uint64_t *keys = cc_set_keys(b->src, b->n, &nkeys);
 
 	for (i = 0; i < b->n; i++) {
 		size_t j;
