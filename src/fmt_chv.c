@@ -92,6 +92,18 @@ static int member_u32(const cJSON *obj, const char *key, int optional,
 	return 0;
 }
 
+/* The JSON document of BUF, a file that describes one CPU (so --cpu N
+ * above 0 is refused); NULL with E. */
+static cJSON *parse_one_cpu(const char *buf, size_t len, const char *name,
+			    const struct fmt_opts *opts, struct cc_err *e)
+{
+	if (opts != NULL && opts->cpu > 0)
+		return cc_errf(e, "%s: no CPU %d: the file describes one CPU",
+			       name, opts->cpu),
+		       NULL;
+	return cc_json_parse(buf, len, name, e);
+}
+
 /* The CpuIdEntry list of ROOT: ROOT itself, or the first "common_cpuid"
  * member anywhere in it (its JSON path into PATH); NULL with E. */
 static const cJSON *entry_list(const cJSON *root, const char *name,
@@ -159,11 +171,7 @@ static struct cc_set *chv_read(const char *buf, size_t len, const char *name,
 	char path[256];
 	size_t idx = 0, bad;
 
-	if (opts != NULL && opts->cpu > 0)
-		return cc_errf(e, "%s: no CPU %d: the file describes one CPU",
-			       name, opts->cpu),
-		       NULL;
-	root = cc_json_parse(buf, len, name, e);
+	root = parse_one_cpu(buf, len, name, opts, e);
 	if (root == NULL)
 		return NULL;
 	fmt_stage_init(&st);
@@ -756,11 +764,7 @@ static struct cc_set *chv_profile_read(const char *buf, size_t len,
 	struct adj *a = NULL;
 	size_t n = 0;
 
-	if (opts != NULL && opts->cpu > 0)
-		return cc_errf(e, "%s: no CPU %d: the file describes one CPU",
-			       name, opts->cpu),
-		       NULL;
-	root = cc_json_parse(buf, len, name, e);
+	root = parse_one_cpu(buf, len, name, opts, e);
 	if (root == NULL)
 		return NULL;
 	if (!cJSON_IsObject(root)) {

@@ -98,20 +98,22 @@ static void what_happens(struct cc_buf *b, const struct cc_finding *f,
 		cc_buf_puts(b, "values differ");
 }
 
-/* Append TEXT word-wrapped to 80 columns, every line indented by 6. */
-static void wrapped(struct cc_buf *b, const char *text)
+/* Append TEXT word-wrapped to 80 columns, the first line indented by
+ * FIRST and the others by MORE. */
+static void wrap(struct cc_buf *b, const char *text, size_t first,
+		 size_t more)
 {
-	size_t colm = 6;
+	size_t colm = first;
 	const char *p = text;
 
-	cc_buf_puts(b, "      ");
+	cc_buf_printf(b, "%*s", (int)first, "");
 	while (*p) {
 		size_t w = strcspn(p, " ");
 
-		if (colm > 6 && colm + 1 + w > 80) {
-			cc_buf_puts(b, "\n      ");
-			colm = 6;
-		} else if (colm > 6) {
+		if (colm > more && colm + 1 + w > 80) {
+			cc_buf_printf(b, "\n%*s", (int)more, "");
+			colm = more;
+		} else if (colm > first) {
 			cc_buf_puts(b, " ");
 			colm++;
 		}
@@ -192,28 +194,28 @@ static void text_finding(struct cc_buf *b, const struct cc_report *r,
 		char meaning[256];
 
 		cc_finding_meaning(r, f, nm, meaning, sizeof meaning);
-		wrapped(b, meaning);
+		wrap(b, meaning, 6, 6);
 	}
 	if (vendor != NULL) {
-		wrapped(b, "The CPU vendor: a guest cannot move between CPU "
-			   "vendors");
+		wrap(b, "The CPU vendor: a guest cannot move between CPU "
+			"vendors", 6, 6);
 	} else if (f->field != NULL && f->kvm_hides) {
 		struct cc_buf t;
 
 		cc_buf_init(&t);
 		cc_buf_printf(&t, "%s [the CPU has it, KVM hides it]",
 			      f->field->description);
-		wrapped(b, t.data);
+		wrap(b, t.data, 6, 6);
 		cc_buf_free(&t);
 	} else if (f->field != NULL) {
-		wrapped(b, f->field->description);
+		wrap(b, f->field->description, 6, 6);
 	} else {
 		struct cc_buf t;
 
 		cc_buf_init(&t);
 		cc_buf_puts(&t, "no known meaning; ");
 		what_happens(&t, f, symmetric);
-		wrapped(b, t.data);
+		wrap(b, t.data, 6, 6);
 		cc_buf_free(&t);
 	}
 	if (hint != NULL) {
@@ -221,7 +223,7 @@ static void text_finding(struct cc_buf *b, const struct cc_report *r,
 
 		cc_buf_init(&t);
 		cc_buf_printf(&t, "hint: %s", hint);
-		wrapped(b, t.data);
+		wrap(b, t.data, 6, 6);
 		cc_buf_free(&t);
 	}
 	if (o->color)
@@ -270,31 +272,6 @@ static int blocking(const struct cc_finding *f)
 	       !f->folded && f->severity == CC_SEV_INCOMPATIBLE;
 }
 
-/* Append TEXT wrapped at 80 columns, continuation lines indented by 4. */
-static void wrap4(struct cc_buf *b, const char *text)
-{
-	size_t colm = 0;
-	const char *p = text;
-
-	while (*p) {
-		size_t w = strcspn(p, " ");
-
-		if (colm > 4 && colm + 1 + w > 80) {
-			cc_buf_puts(b, "\n    ");
-			colm = 4;
-		} else if (colm > 0) {
-			cc_buf_puts(b, " ");
-			colm++;
-		}
-		cc_buf_add(b, p, w);
-		colm += w;
-		p += w;
-		while (*p == ' ')
-			p++;
-	}
-	cc_buf_puts(b, "\n");
-}
-
 /* The line after the verdict, in the guest view: what blocks, summed up
  * by consequence ("blocks: 2 instruction-set features (avx512_vnni, ...),
  * 4 mitigations (md_clear, ...)"); the blocking findings come first, in
@@ -331,7 +308,7 @@ static void blocks_line(struct cc_buf *b, const struct cc_report *r,
 	}
 	if (i == 0 && !(r->vendor_mismatch && !r->symmetric))
 		cc_buf_puts(&t, " nothing");
-	wrap4(b, t.data);
+	wrap(b, t.data, 0, 4);
 	cc_buf_free(&t);
 }
 
@@ -551,7 +528,7 @@ static void text_summary(struct cc_buf *b, const struct cc_report *r)
 			      b->data + at, r->unseen);
 		b->len = at;
 		b->data[at] = '\0';
-		wrap4(b, t.data);
+		wrap(b, t.data, 0, 4);
 		cc_buf_free(&t);
 	} else {
 		cc_buf_puts(b, ".\n");
