@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 #include "capture.h"
+#include "check_common.h"
 #include "fmt.h"
 
 #ifndef TOP_SRCDIR
@@ -362,8 +363,7 @@ int main(void)
 {
 	Suite *s = suite_create("capture");
 	TCase *tc = tcase_create("enumerate");
-	SRunner *sr;
-	int failed, have_kvm = access("/dev/kvm", R_OK | W_OK) == 0;
+	int rc, have_kvm = access("/dev/kvm", R_OK | W_OK) == 0;
 
 	tcase_add_loop_test(tc, test_enumeration_matches_recording, 0,
 			    (int)(sizeof recorded / sizeof recorded[0]));
@@ -379,12 +379,9 @@ int main(void)
 		tcase_add_test(tc, test_kvm_matches_direct_ioctl);
 		suite_add_tcase(s, tc);
 	}
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = cct_run(s);
 	if (!have_kvm)
 		printf("no usable /dev/kvm: capture_kvm compared with the "
 		       "ioctl on KVM machines only\n");
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rc;
 }

@@ -108,3 +108,14 @@ void cct_free_sets(struct cc_set **sets, size_t n)
 		cc_set_free(sets[i]);
 	free(sets);
 }
+
+int cct_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -3,13 +3,15 @@
  * of them from check_common.c: building small sets by hand, and loading
  * the project's own fixtures — the hand-made format files in tests/data
  * and the recorded CPUs in tests/data/cpus (native JSON, see the README
- * there).  Nothing here reads outside the source tree.  Every helper fails
- * the running test (ck_assert) instead of returning an error, so call them
- * from inside a START_TEST or a checked fixture only.
+ * there) — and running a suite from main().  Nothing here reads outside
+ * the source tree.  Every helper but cct_run fails the running test
+ * (ck_assert) instead of returning an error, so call them from inside a
+ * START_TEST or a checked fixture only.
  */
 #ifndef CHECK_COMMON_H
 #define CHECK_COMMON_H
 
+#include <check.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,5 +61,10 @@ size_t cct_load_cpus(struct cc_set ***out);
 
 /* Free N sets and the array SETS holding them (either may be empty). */
 void cct_free_sets(struct cc_set **sets, size_t n);
+
+/* Run every test of S (CK_NORMAL; CK_FORK, CK_RUN_CASE... honoured) and
+ * free it: what main() returns, EXIT_SUCCESS when no test failed, else
+ * EXIT_FAILURE. */
+int cct_run(Suite *s);
 
 #endif

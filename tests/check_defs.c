@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "check_common.h"
 #include "defs.h"
 
 static const struct cc_defs *builtin;
@@ -309,8 +310,6 @@ int main(int argc, char **argv)
 {
 	Suite *s = suite_create("defs");
 	TCase *tc;
-	SRunner *sr;
-	int failed;
 
 	if (argc == 3 && strcmp(argv[1], "--reference") == 0) {
 		reference_dir = argv[2];
@@ -333,9 +332,5 @@ int main(int argc, char **argv)
 		tcase_add_test(tc, test_reference_coverage);
 		suite_add_tcase(s, tc);
 	}
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cct_run(s);
 }

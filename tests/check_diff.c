@@ -516,8 +516,6 @@ int main(void)
 {
 	Suite *s = suite_create("diff");
 	TCase *tc;
-	SRunner *sr;
-	int failed;
 
 	defs = cc_defs_builtin();
 	tc = tcase_create("rules");
@@ -537,9 +535,5 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_cpus_missing_is_exact);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cct_run(s);
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cc_buf.h"
+#include "check_common.h"
 #include "fleet.h"
 #include "fleet_input.h"
 #include "fleet_out.h"
@@ -549,11 +550,5 @@ static Suite *fleet_suite(void)
 
 int main(void)
 {
-	SRunner *r = srunner_create(fleet_suite());
-	int failed;
-
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cct_run(fleet_suite());
 }

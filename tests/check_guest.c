@@ -936,8 +936,6 @@ int main(void)
 {
 	Suite *s = suite_create("guest");
 	TCase *tc;
-	SRunner *sr;
-	int failed;
 
 	builtin = cc_defs_builtin();
 	tc = tcase_create("classes");
@@ -966,9 +964,5 @@ int main(void)
 	tcase_add_test(tc, test_recorded_pairs);
 	tcase_add_test(tc, test_matrix_agrees);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cct_run(s);
 }

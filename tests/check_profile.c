@@ -698,8 +698,6 @@ int main(void)
 {
 	Suite *s = suite_create("profile");
 	TCase *tc;
-	SRunner *sr;
-	int failed;
 
 	tc = tcase_create("generate");
 	tcase_add_checked_fixture(tc, setup_defs, teardown_defs);
@@ -730,9 +728,5 @@ int main(void)
 	tcase_add_test(tc, test_cpus_matrix_matches_check);
 	tcase_add_test(tc, test_cpus_baseline_runs_everywhere);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cct_run(s);
 }

@@ -490,8 +490,6 @@ int main(void)
 {
 	Suite *s = suite_create("report");
 	TCase *tc;
-	SRunner *sr;
-	int failed;
 
 	/* paths in the reports are relative to the source tree */
 	if (chdir(TOP_SRCDIR) != 0) {
@@ -508,9 +506,5 @@ int main(void)
 	tcase_add_loop_test(tc, test_json_string, 0,
 			    (int)(sizeof json_strings / sizeof json_strings[0]));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cct_run(s);
 }

@@ -204,11 +204,5 @@ static Suite *set_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(set_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cct_run(set_suite());
 }

@@ -962,9 +962,7 @@ static void add(Suite *s, const char *name, const TTest *t)
 int main(void)
 {
 	Suite *s = suite_create("view");
-	SRunner *sr;
 	TCase *tc;
-	int failed;
 
 	add(s, "build_check", test_build_check);
 	add(s, "build_decode", test_build_decode);
@@ -1000,9 +998,5 @@ int main(void)
 	add(s, "every_pair", test_every_pair);
 	add(s, "footer", test_footer);
 	add(s, "row_status", test_row_status);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return cct_run(s);
 }
