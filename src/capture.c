@@ -59,8 +59,7 @@ struct walk {
 	struct cc_set *s;
 };
 
-void capture_cpuid_insn(void *ctx, uint32_t leaf, uint32_t sub,
-			uint32_t r[4])
+void capture_cpuid_insn(void *ctx, uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
 	(void)ctx;
 	__cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);

@@ -143,8 +143,8 @@ static int write_all(int fd, const char *p, size_t n)
  */
 static char *volatile save_tmp;
 static const int save_signals[] = {
-	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGALRM,
-	SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ,
+	SIGHUP,  SIGINT,  SIGQUIT, SIGTERM, SIGPIPE,
+	SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ,
 };
 #define NSAVE_SIGNALS (sizeof save_signals / sizeof save_signals[0])
 
@@ -299,10 +299,12 @@ int cc_buf_load(struct cc_buf *b, const char *path, struct cc_err *e)
 		if (S_ISDIR(st.st_mode)) {
 			if (!is_stdin)
 				close(fd);
-			return cc_errf(e, "%s: is a directory, not a CPUID file",
+			return cc_errf(e,
+				       "%s: is a directory, not a CPUID file",
 				       shown);
 		}
-		if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > CC_MAX_INPUT) {
+		if (S_ISREG(st.st_mode) &&
+		    (uintmax_t)st.st_size > CC_MAX_INPUT) {
 			if (!is_stdin)
 				close(fd);
 			return cc_errf(e,

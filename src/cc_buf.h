@@ -23,9 +23,9 @@ void cc_buf_free(struct cc_buf *b);
 void cc_buf_add(struct cc_buf *b, const char *s, size_t n);
 void cc_buf_puts(struct cc_buf *b, const char *s);
 void cc_buf_printf(struct cc_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 void cc_buf_vprintf(struct cc_buf *b, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
+	__attribute__((format(printf, 2, 0)));
 
 /* Write B to PATH atomically; PATH "-" or NULL means stdout, and a FIFO or
  * device is written in place.  -1 and E on failure; the target is then

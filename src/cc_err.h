@@ -16,7 +16,7 @@ struct cc_err {
 /* Fill E (may be NULL) from a printf format; control bytes other than TAB
  * become '?', so the message is one line.  Always returns -1. */
 int cc_errf(struct cc_err *e, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 
 /* Exit statuses, as diff(1): 0 same/compatible, 1 different/incompatible,
  * 2 usage or input error. */

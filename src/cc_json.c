@@ -73,8 +73,9 @@ static void syntax_error(const char *buf, size_t len, const char *at,
 	truncated = at == buf + len ||
 		    (in_str && state_at(buf, buf + len, &depth_end));
 	if (!in_str && depth >= CJSON_NESTING_LIMIT)
-		cc_errf(e, "%s:%d:%d: invalid JSON: nested deeper than "
-			   "the limit of %d levels",
+		cc_errf(e,
+			"%s:%d:%d: invalid JSON: nested deeper than "
+			"the limit of %d levels",
 			name, line, col, CJSON_NESTING_LIMIT - 1);
 	else
 		cc_errf(e, "%s:%d:%d: invalid JSON%s", name, line, col,
@@ -82,7 +83,7 @@ static void syntax_error(const char *buf, size_t len, const char *at,
 }
 
 cJSON *cc_json_parse(const char *buf, size_t len, const char *name,
-		      struct cc_err *e)
+		     struct cc_err *e)
 {
 	const char *end = NULL;
 	cJSON *root;
@@ -180,13 +181,27 @@ void cc_json_put_string(struct cc_buf *b, const char *s)
 		size_t n = utf8_len(p);
 
 		switch (*p) {
-		case '"': cc_buf_puts(b, "\\\""); break;
-		case '\\': cc_buf_puts(b, "\\\\"); break;
-		case '\b': cc_buf_puts(b, "\\b"); break;
-		case '\f': cc_buf_puts(b, "\\f"); break;
-		case '\n': cc_buf_puts(b, "\\n"); break;
-		case '\r': cc_buf_puts(b, "\\r"); break;
-		case '\t': cc_buf_puts(b, "\\t"); break;
+		case '"':
+			cc_buf_puts(b, "\\\"");
+			break;
+		case '\\':
+			cc_buf_puts(b, "\\\\");
+			break;
+		case '\b':
+			cc_buf_puts(b, "\\b");
+			break;
+		case '\f':
+			cc_buf_puts(b, "\\f");
+			break;
+		case '\n':
+			cc_buf_puts(b, "\\n");
+			break;
+		case '\r':
+			cc_buf_puts(b, "\\r");
+			break;
+		case '\t':
+			cc_buf_puts(b, "\\t");
+			break;
 		default:
 			if (*p < 0x20)
 				cc_buf_printf(b, "\\u%04x", *p);
@@ -317,14 +332,26 @@ static const char *unescape(const char *q, const char *close, char *out,
 			continue;
 		}
 		switch (q[1]) {
-		case 'b': c = '\b'; break;
-		case 'f': c = '\f'; break;
-		case 'n': c = '\n'; break;
-		case 'r': c = '\r'; break;
-		case 't': c = '\t'; break;
+		case 'b':
+			c = '\b';
+			break;
+		case 'f':
+			c = '\f';
+			break;
+		case 'n':
+			c = '\n';
+			break;
+		case 'r':
+			c = '\r';
+			break;
+		case 't':
+			c = '\t';
+			break;
 		case '"':
 		case '\\':
-		case '/': c = q[1]; break;
+		case '/':
+			c = q[1];
+			break;
 		case 'u':
 			seq = utf16(q, close, out, &k);
 			if (seq == 0)
@@ -519,14 +546,26 @@ static const char *skip(const char *p)
 		return skip_str(p);
 	do {
 		switch (*p) {
-		case '"': p = skip_str(p); break;
+		case '"':
+			p = skip_str(p);
+			break;
 		case '{':
-		case '[': depth++; p++; break;
+		case '[':
+			depth++;
+			p++;
+			break;
 		case '}':
-		case ']': depth--; p++; break;
+		case ']':
+			depth--;
+			p++;
+			break;
 		case 'n':
-		case 't': p += 4; break;
-		case 'f': p += 5; break;
+		case 't':
+			p += 4;
+			break;
+		case 'f':
+			p += 5;
+			break;
 		default:
 			if (!is_num_byte(*p)) { /* blank, comma, colon */
 				p++;
@@ -552,8 +591,7 @@ void cc_json_walked(struct cc_jwalk *w, const char *end)
 	w->val = NULL;
 }
 
-void cc_json_walked_top(struct cc_jwalk *w, const struct cc_jtop *top,
-			size_t i)
+void cc_json_walked_top(struct cc_jwalk *w, const struct cc_jtop *top, size_t i)
 {
 	if (i < top->n)
 		cc_json_walked(w, top->end[i]);

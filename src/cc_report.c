@@ -93,8 +93,9 @@ void cc_report_explain_kvm(struct cc_report *r, const struct cc_set *raw_host)
 			continue;
 		v = cc_set_reg(raw_host, f->leaf, f->subleaf,
 			       (enum cc_reg)f->reg, &k);
-		mask = (f->hi - f->lo == 31) ? UINT32_MAX
-					     : ((1u << (f->hi - f->lo + 1)) - 1);
+		mask = (f->hi - f->lo == 31)
+			       ? UINT32_MAX
+			       : ((1u << (f->hi - f->lo + 1)) - 1);
 		v = (v >> f->lo) & mask;
 		/* every bit the source needs and KVM lacks is on the CPU */
 		if ((f->src & ~f->dst & ~v) == 0) {
@@ -107,10 +108,14 @@ void cc_report_explain_kvm(struct cc_report *r, const struct cc_set *raw_host)
 const char *cc_change_name(enum cc_change c)
 {
 	switch (c) {
-	case CC_CHANGE_MISSING: return "missing";
-	case CC_CHANGE_ADDED: return "added";
-	case CC_CHANGE_CHANGED: return "changed";
-	case CC_CHANGE_STANCE: return "stance";
+	case CC_CHANGE_MISSING:
+		return "missing";
+	case CC_CHANGE_ADDED:
+		return "added";
+	case CC_CHANGE_CHANGED:
+		return "changed";
+	case CC_CHANGE_STANCE:
+		return "stance";
 	}
 	return "?";
 }
@@ -118,9 +123,12 @@ const char *cc_change_name(enum cc_change c)
 const char *cc_verdict_name(enum cc_verdict v)
 {
 	switch (v) {
-	case CC_VERDICT_IDENTICAL: return "identical";
-	case CC_VERDICT_COMPATIBLE: return "compatible";
-	case CC_VERDICT_INCOMPATIBLE: return "incompatible";
+	case CC_VERDICT_IDENTICAL:
+		return "identical";
+	case CC_VERDICT_COMPATIBLE:
+		return "compatible";
+	case CC_VERDICT_INCOMPATIBLE:
+		return "incompatible";
 	}
 	return "?";
 }
@@ -131,7 +139,8 @@ void cc_finding_position(const struct cc_finding *f, char *out, size_t n)
 	int i;
 
 	for (i = 0; i < 3; i++)
-		reg[i] = (char)(cc_reg_name((enum cc_reg)f->reg)[i] - 'a' + 'A');
+		reg[i] =
+			(char)(cc_reg_name((enum cc_reg)f->reg)[i] - 'a' + 'A');
 	reg[3] = '\0';
 	/* leaves 0-9 read the same in hex and decimal: "CPUID.(7,0)" as in
 	 * the manuals' prose; others carry 0x: "CPUID.(0x80000008,0)" */
@@ -176,8 +185,9 @@ enum cc_stance cc_finding_stance(const struct cc_finding *f, int target)
 {
 	uint32_t k = target ? f->dst_known : f->src_known;
 	uint32_t v = target ? f->dst : f->src;
-	uint32_t full = (f->hi - f->lo == 31) ? UINT32_MAX
-					       : ((1u << (f->hi - f->lo + 1)) - 1);
+	uint32_t full = (f->hi - f->lo == 31)
+				? UINT32_MAX
+				: ((1u << (f->hi - f->lo + 1)) - 1);
 
 	if (k == 0)
 		return CC_STANCE_HOST;
@@ -197,37 +207,49 @@ const char *cc_stance_name(enum cc_stance s)
 }
 
 /* The meaning of a change of stance from A to B of field NAME. */
-static void stance_meaning(enum cc_stance a, enum cc_stance b,
-			   const char *name, uint32_t value, char *out,
-			   size_t n)
+static void stance_meaning(enum cc_stance a, enum cc_stance b, const char *name,
+			   uint32_t value, char *out, size_t n)
 {
 	if (b == CC_STANCE_REQUIRED)
-		snprintf(out, n, "now requires %s: hosts without it can no "
-				 "longer run this profile", name);
+		snprintf(out, n,
+			 "now requires %s: hosts without it can no "
+			 "longer run this profile",
+			 name);
 	else if (b == CC_STANCE_FIXED)
-		snprintf(out, n, "now fixes %s to %#x: guests see it wherever "
-				 "they run, not the host's value", name, value);
+		snprintf(out, n,
+			 "now fixes %s to %#x: guests see it wherever "
+			 "they run, not the host's value",
+			 name, value);
 	else if (b == CC_STANCE_ABSENT)
-		snprintf(out, n, "now hides %s: guests no longer see it, even "
-				 "on hosts that have it", name);
+		snprintf(out, n,
+			 "now hides %s: guests no longer see it, even "
+			 "on hosts that have it",
+			 name);
 	else if (b == CC_STANCE_HOST && a == CC_STANCE_REQUIRED)
-		snprintf(out, n, "no longer requires %s, left to the host now: "
-				 "guests may lose it", name);
+		snprintf(out, n,
+			 "no longer requires %s, left to the host now: "
+			 "guests may lose it",
+			 name);
 	else if (b == CC_STANCE_HOST && a == CC_STANCE_ABSENT)
-		snprintf(out, n, "%s is now left to the host: guests on hosts "
-				 "that have it gain it", name);
+		snprintf(out, n,
+			 "%s is now left to the host: guests on hosts "
+			 "that have it gain it",
+			 name);
 	else if (b == CC_STANCE_HOST)
-		snprintf(out, n, "%s is now left to the host: the value guests "
-				 "see may change from host to host", name);
+		snprintf(out, n,
+			 "%s is now left to the host: the value guests "
+			 "see may change from host to host",
+			 name);
 	else
-		snprintf(out, n, "%s fixes other bits than before (%s -> %s): "
-				 "some of its bits changed hands with the host",
+		snprintf(out, n,
+			 "%s fixes other bits than before (%s -> %s): "
+			 "some of its bits changed hands with the host",
 			 name, cc_stance_name(a), cc_stance_name(b));
 }
 
 /* V of field F for people: yes/no for a flag, decimal under 10, hex. */
-static const char *value_str(const struct cc_finding *f, uint32_t v,
-			     char *out, size_t n)
+static const char *value_str(const struct cc_finding *f, uint32_t v, char *out,
+			     size_t n)
 {
 	if (f->lo == f->hi)
 		snprintf(out, n, "%s", v ? "yes" : "no");
@@ -247,20 +269,30 @@ void cc_finding_meaning(const struct cc_report *r, const struct cc_finding *f,
 		stance_meaning(cc_finding_stance(f, 0), cc_finding_stance(f, 1),
 			       name, f->dst, out, n);
 	else if (f->change == CC_CHANGE_MISSING && !r->symmetric)
-		snprintf(out, n, "the target lacks %s: a guest that uses it "
-				 "fails", name);
+		snprintf(out, n,
+			 "the target lacks %s: a guest that uses it "
+			 "fails",
+			 name);
 	else if (f->change == CC_CHANGE_MISSING && profiles)
-		snprintf(out, n, "now hides %s: guests no longer see it, even "
-				 "on hosts that have it", name);
+		snprintf(out, n,
+			 "now hides %s: guests no longer see it, even "
+			 "on hosts that have it",
+			 name);
 	else if (f->change == CC_CHANGE_MISSING)
-		snprintf(out, n, "only A has %s: a guest that uses it cannot "
-				 "move to B", name);
+		snprintf(out, n,
+			 "only A has %s: a guest that uses it cannot "
+			 "move to B",
+			 name);
 	else if (f->change == CC_CHANGE_ADDED && profiles)
-		snprintf(out, n, "now requires %s: hosts without it can no "
-				 "longer run this profile", name);
+		snprintf(out, n,
+			 "now requires %s: hosts without it can no "
+			 "longer run this profile",
+			 name);
 	else if (f->change == CC_CHANGE_ADDED)
-		snprintf(out, n, "only B has %s: a guest that uses it cannot "
-				 "move back to A", name);
+		snprintf(out, n,
+			 "only B has %s: a guest that uses it cannot "
+			 "move back to A",
+			 name);
 	else if (!r->symmetric && f->rule == CC_RULE_GE)
 		snprintf(out, n, "%s is lower on the target (%s -> %s)", name,
 			 value_str(f, f->src, a, sizeof a),

@@ -62,11 +62,11 @@ struct cc_finding {
 	uint8_t rule;     /* enum cc_rule */
 	uint8_t status;   /* enum cc_status */
 	uint8_t waived;
-	const struct cc_field *field; /* NULL: unnamed bits (borrowed) */
-	uint32_t src, dst;            /* the field's values, shifted down */
+	const struct cc_field *field;  /* NULL: unnamed bits (borrowed) */
+	uint32_t src, dst;             /* the field's values, shifted down */
 	uint32_t src_known, dst_known; /* their known masks, shifted down */
-	const char *waiver;           /* reason, borrowed from the waivers */
-	uint8_t kvm_hides; /* the raw CPU has what the KVM target lacks */
+	const char *waiver;            /* reason, borrowed from the waivers */
+	uint8_t kvm_hides;   /* the raw CPU has what the KVM target lacks */
 	uint8_t consequence; /* enum cc_conseq: what the guest loses */
 	uint8_t unseen;      /* enum cc_unseen (guest.h): why no KVM guest can
 			      * see it; 0 = seen (always 0 in the raw view) */
@@ -105,8 +105,8 @@ struct cc_report {
 	 * orders each severity by consequence before position */
 	struct cc_finding *findings;
 	size_t n;
-	size_t count[3];      /* differing, not waived, per enum cc_sev */
-	size_t waived;        /* differing but waived */
+	size_t count[3];       /* differing, not waived, per enum cc_sev */
+	size_t waived;         /* differing but waived */
 	size_t host_dependent; /* fields left to the host */
 	size_t matched;        /* fields compared and found acceptable */
 	size_t kvm_hidden;     /* findings with kvm_hides set */
@@ -115,7 +115,7 @@ struct cc_report {
 	size_t unseen;         /* differences no KVM guest can see (guest
 				* view): never counted in count[] */
 	const char *kvm_hides_hint; /* hint for kvm_hides findings, or NULL */
-	size_t failing;        /* findings that set exit status 1 (below) */
+	size_t failing; /* findings that set exit status 1 (below) */
 	const struct cc_waiver *waivers; /* the diff's waivers (borrowed) */
 	size_t nwaivers;
 	size_t *waiver_hits;   /* per waiver, findings it accepted (owned) */

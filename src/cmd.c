@@ -21,7 +21,7 @@
 #include "fmt.h"
 #include "profile.h"
 
-#define SHARED(name, key, arg, help, kind, field, values, choices)          \
+#define SHARED(name, key, arg, help, kind, field, values, choices)             \
 	{                                                                      \
 		NULL, name, key, arg, help, kind,                              \
 			offsetof(struct cmd_args, field), values, choices      \
@@ -40,8 +40,8 @@ const struct cmd_opt cmd_opt_names =
 	       CMD_STR, names, CMD_CHOICES, "linux|qemu|libvirt");
 const struct cmd_opt cmd_opt_color =
 	SHARED("color", 0, "WHEN",
-	       "auto (default), always or never; NO_COLOR is honoured",
-	       CMD_STR, color, CMD_CHOICES, "auto|always|never");
+	       "auto (default), always or never; NO_COLOR is honoured", CMD_STR,
+	       color, CMD_CHOICES, "auto|always|never");
 const struct cmd_opt cmd_opt_defs =
 	SHARED("defs", 0, "DIR", "read field definitions from DIR/*.json",
 	       CMD_STR, defs, CMD_ANY, NULL);
@@ -53,12 +53,12 @@ const struct cmd_opt cmd_opt_input_format =
 	       "firecracker)",
 	       CMD_STR, so.input_format, CMD_READABLE, NULL);
 const struct cmd_opt cmd_opt_cpu =
-	SHARED("cpu", 0, "N", "which CPU of a multi-CPU file (default: the "
-			      "first)",
+	SHARED("cpu", 0, "N",
+	       "which CPU of a multi-CPU file (default: the "
+	       "first)",
 	       CMD_CPU, so.cpu, CMD_ANY, NULL);
-const struct cmd_opt cmd_opt_help =
-	SHARED("help", 'h', NULL, "show this help", CMD_HELP, format, CMD_ANY,
-	       NULL);
+const struct cmd_opt cmd_opt_help = SHARED("help", 'h', NULL, "show this help",
+					   CMD_HELP, format, CMD_ANY, NULL);
 
 #define HELP_COLUMN 26 /* where option help text starts */
 #define HELP_WIDTH 80
@@ -197,9 +197,10 @@ int cmd_check_values(const struct cmd *self, const void *args)
 
 			cc_buf_init(&b);
 			format_names(&b, 1, ", ", NULL);
-			rc = cmd_usage(self,
-				       "--%s: '%s' is not a writable format (%s)",
-				       o.name, v, b.data);
+			rc = cmd_usage(
+				self,
+				"--%s: '%s' is not a writable format (%s)",
+				o.name, v, b.data);
 			cc_buf_free(&b);
 			return rc;
 		}
@@ -208,8 +209,7 @@ int cmd_check_values(const struct cmd *self, const void *args)
 }
 
 /* Store the value of option O (optarg) into ARGS; CMD_GO or the status. */
-static int store(const struct cmd *self, const struct cmd_opt *o,
-		 void *args)
+static int store(const struct cmd *self, const struct cmd_opt *o, void *args)
 {
 	char *at = (char *)args + o->off;
 	struct cmd_list *l;
@@ -231,9 +231,9 @@ static int store(const struct cmd *self, const struct cmd_opt *o,
 	case CMD_CPU:
 		v = strtol(optarg, &end, 10);
 		if (*optarg == '\0' || *end != '\0' || v < 0 || v > 65535)
-			return cmd_usage(self,
-					 "--cpu: expected a CPU number, got '%s'",
-					 optarg);
+			return cmd_usage(
+				self, "--cpu: expected a CPU number, got '%s'",
+				optarg);
 		*(int *)at = (int)v;
 		break;
 	case CMD_HELP:
@@ -355,8 +355,8 @@ int cmd_help(const struct cmd *c)
 		cc_buf_puts(&b, "");
 		printf("%-*s", HELP_COLUMN - 2, head);
 		for (p = b.data; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
-			printf("  %.*s\n%*s", (int)(nl - p), p,
-			       HELP_COLUMN - 2, "");
+			printf("  %.*s\n%*s", (int)(nl - p), p, HELP_COLUMN - 2,
+			       "");
 		printf("  %s\n", p);
 		cc_buf_free(&b);
 	}
@@ -373,7 +373,8 @@ int cmd_usage(const struct cmd *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: cpucompat %s %s\nTry 'cpucompat %s --help'.\n",
+	fprintf(stderr,
+		"\nusage: cpucompat %s %s\nTry 'cpucompat %s --help'.\n",
 		c->name, c->synopsis, c->name);
 	return CC_EXIT_ERROR;
 }
@@ -469,8 +470,8 @@ const struct cc_defs *cmd_load_defs(const char *dir, struct cc_defs **owned)
 	return *owned;
 }
 
-int cmd_run_sources(const struct cmd *self, int argc, char **argv,
-		    void *args, const struct cmd_sources *how)
+int cmd_run_sources(const struct cmd *self, int argc, char **argv, void *args,
+		    const struct cmd_sources *how)
 {
 	const struct cmd_args *a = args;
 	struct cc_defs *owned;
@@ -532,8 +533,8 @@ void cmd_timestamp(char *out, size_t n)
 	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-void cmd_profile_opts(struct cc_profile_opts *po, const char *name,
-		      char *when, size_t n)
+void cmd_profile_opts(struct cc_profile_opts *po, const char *name, char *when,
+		      size_t n)
 {
 	cmd_timestamp(when, n);
 	po->name = name;

@@ -46,37 +46,37 @@ enum cmd_values {
  */
 struct cmd_opt {
 	const struct cmd_opt *shared;
-	const char *name;     /* long name, without "--" */
-	int key;              /* short letter, or 0 for long only */
-	const char *arg;      /* metavariable; NULL = takes no value */
+	const char *name; /* long name, without "--" */
+	int key;          /* short letter, or 0 for long only */
+	const char *arg;  /* metavariable; NULL = takes no value */
 	const char *help;
 	enum cmd_kind kind;
-	size_t off;           /* where the value goes in the arguments */
+	size_t off; /* where the value goes in the arguments */
 	enum cmd_values values;
 	const char *choices;
 };
 
 /* A command-specific option: long NAME, short KEY (0 = none), value ARG
  * (NULL = none), stored as KIND in the member FIELD of struct TYPE. */
-#define CMD_OPT(name, key, arg, kind, type, field, help)                     \
+#define CMD_OPT(name, key, arg, kind, type, field, help)                       \
 	{                                                                      \
 		NULL, name, key, arg, help, kind, offsetof(type, field),       \
 			CMD_ANY, NULL                                          \
 	}
 /* The same, taking one of CHOICES ("raw|guest"; checked by
  * cmd_check_values, offered by the completion). */
-#define CMD_OPT_CHOICES(name, key, arg, type, field, help, choices)          \
+#define CMD_OPT_CHOICES(name, key, arg, type, field, help, choices)            \
 	{                                                                      \
 		NULL, name, key, arg, help, CMD_STR, offsetof(type, field),    \
 			CMD_CHOICES, choices                                   \
 	}
 /* A shared option (cmd_opt_format...), with this command's help text and
  * accepted values (NULL: the shared ones). */
-#define CMD_USE(opt, help, choices)                                          \
+#define CMD_USE(opt, help, choices)                                            \
 	{                                                                      \
 		&(opt), NULL, 0, NULL, help, CMD_STR, 0, CMD_ANY, choices      \
 	}
-#define CMD_END                                                               \
+#define CMD_END                                                                \
 	{                                                                      \
 		NULL, NULL, 0, NULL, NULL, CMD_STR, 0, CMD_ANY, NULL           \
 	}
@@ -106,8 +106,8 @@ extern const struct cmd_opt cmd_opt_format, cmd_opt_writable_format,
 
 struct cmd {
 	const char *name;
-	const char *synopsis; /* arguments after the command name */
-	const char *summary;  /* one line */
+	const char *synopsis;       /* arguments after the command name */
+	const char *summary;        /* one line */
 	const struct cmd_opt *opts; /* ends with CMD_END */
 	int (*run)(const struct cmd *self, int argc, char **argv);
 };
@@ -135,7 +135,7 @@ void cmd_list_options(const struct cmd *self);
 
 /* Print "cpucompat CMD: MESSAGE" and the synopsis to stderr; returns 2. */
 int cmd_usage(const struct cmd *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 /* Print the command's help to stdout; returns 0. */
 int cmd_help(const struct cmd *c);
 /* Print "cpucompat: E->msg" to stderr; returns 2. */
@@ -182,8 +182,8 @@ struct cmd_sources {
  * values (cmd_check_values), HOW->check, then load --defs (ARGS is a
  * struct cmd_args first), the sources when HOW->load, call HOW->run and
  * free what was loaded.  The exit status. */
-int cmd_run_sources(const struct cmd *self, int argc, char **argv,
-		    void *args, const struct cmd_sources *how);
+int cmd_run_sources(const struct cmd *self, int argc, char **argv, void *args,
+		    const struct cmd_sources *how);
 
 /* Parse --color/NO_COLOR/isatty into 0/1 for FD. */
 int cmd_color(const char *when, int fd);
@@ -195,8 +195,8 @@ struct cc_profile_opts;
 /* Fill *PO for a profile named NAME made now by this tool: its
  * "generated" is cmd_timestamp() written into WHEN[0..N), which must
  * outlive *PO. */
-void cmd_profile_opts(struct cc_profile_opts *po, const char *name,
-		      char *when, size_t n);
+void cmd_profile_opts(struct cc_profile_opts *po, const char *name, char *when,
+		      size_t n);
 
 /* "CPUID.(7,0).EBX[16]" for a field position, into OUT. */
 void cmd_position(uint32_t leaf, uint32_t sub, uint8_t reg, uint8_t lo,

@@ -51,8 +51,8 @@ static void blocking_names(struct cc_buf *b, const struct cc_report *r)
 
 			if (g->status == CC_STATUS_DIFFERENT && !g->waived &&
 			    g->severity == CC_SEV_INCOMPATIBLE &&
-			    strcmp(cmd_finding_name(g, gpos, sizeof gpos), name) ==
-				    0)
+			    strcmp(cmd_finding_name(g, gpos, sizeof gpos),
+				   name) == 0)
 				break;
 		}
 		if (k < i)
@@ -142,8 +142,9 @@ static int run_apply(const struct cmd *self, int argc, char **argv)
 const struct cmd cmd_apply = {
 	.name = "apply",
 	.synopsis = "PROFILE [HOST] [-o FILE] [-f FMT]",
-	.summary = "The CPUID a guest sees with PROFILE on HOST (default: "
-		   "kvm); exit 1 if HOST cannot run it.",
+	.summary =
+		"The CPUID a guest sees with PROFILE on HOST (default: "
+		"kvm); exit 1 if HOST cannot run it.",
 	.opts = apply_opts,
 	.run = run_apply,
 };

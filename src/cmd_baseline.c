@@ -28,7 +28,8 @@ static const struct cmd_opt baseline_opts[] = {
 		"profile name and brand string (default: baseline)"),
 	CMD_USE(cmd_opt_output,
 		"write the profile to FILE atomically (default: stdout)", NULL),
-	CMD_USE(cmd_opt_format, "json (default), cloud-hypervisor or firecracker",
+	CMD_USE(cmd_opt_format,
+		"json (default), cloud-hypervisor or firecracker",
 		"json|cloud-hypervisor|firecracker||cloud-hypervisor-profile"),
 	CMD_OPT("report", 0, "FILE", CMD_STR, struct baseline_args, report,
 		"write what each source gives up as JSON to FILE"),
@@ -62,8 +63,8 @@ static void baseline_text(FILE *out, const struct cc_baseline *bl,
 	fprintf(out,
 		"baseline '%s' of %zu source%s (%s); family, model and "
 		"stepping from %s\n",
-		bl->profile->name, n, n == 1 ? "" : "s",
-		bl->profile->vendor_id, src[bl->reference]->name);
+		bl->profile->name, n, n == 1 ? "" : "s", bl->profile->vendor_id,
+		src[bl->reference]->name);
 	for (i = 0; i < n; i++) {
 		struct cc_buf line;
 		size_t first = k, cnt;
@@ -92,7 +93,7 @@ static void baseline_text(FILE *out, const struct cc_baseline *bl,
 		char pos[64];
 
 		cmd_position(c->leaf, c->subleaf, c->field->reg, c->field->lo,
-			 c->field->hi, pos, sizeof pos);
+			     c->field->hi, pos, sizeof pos);
 		fprintf(out,
 			"conflict: %s %s is %#x on %s but %#x on %s; left to "
 			"the host\n",
@@ -127,7 +128,8 @@ static void baseline_json(struct cc_buf *b, const struct cc_baseline *bl,
 			char pos[64];
 
 			cmd_position(c->leaf, c->subleaf, c->field->reg,
-				 c->field->lo, c->field->hi, pos, sizeof pos);
+				     c->field->lo, c->field->hi, pos,
+				     sizeof pos);
 			cc_buf_puts(b, x > first ? ", {\"field\": "
 						 : "{\"field\": ");
 			cc_json_put_string(b, c->field->name);
@@ -145,7 +147,7 @@ static void baseline_json(struct cc_buf *b, const struct cc_baseline *bl,
 		char pos[64];
 
 		cmd_position(c->leaf, c->subleaf, c->field->reg, c->field->lo,
-			 c->field->hi, pos, sizeof pos);
+			     c->field->hi, pos, sizeof pos);
 		cc_buf_puts(b, i ? ",\n    " : "\n    ");
 		cc_buf_puts(b, "{\"field\": ");
 		cc_json_put_string(b, c->field->name);
@@ -176,9 +178,8 @@ static int write_report(const char *path, const struct cc_baseline *bl,
 }
 
 /* Compute and write the baseline of SETS[0..N); the exit status. */
-static int baseline(const struct cmd *self, void *args,
-		    const struct cc_defs *d, struct cc_set **sets, char **ops,
-		    size_t n)
+static int baseline(const struct cmd *self, void *args, const struct cc_defs *d,
+		    struct cc_set **sets, char **ops, size_t n)
 {
 	const struct baseline_args *a = args;
 	struct cc_baseline *bl;
@@ -229,8 +230,9 @@ static int run_baseline(const struct cmd *self, int argc, char **argv)
 const struct cmd cmd_baseline = {
 	.name = "baseline",
 	.synopsis = "SOURCE... [--name NAME] [-o FILE] [--report FILE]",
-	.summary = "The richest profile every SOURCE can run, and what each "
-		   "gives up for it.",
+	.summary =
+		"The richest profile every SOURCE can run, and what each "
+		"gives up for it.",
 	.opts = baseline_opts,
 	.run = run_baseline,
 };

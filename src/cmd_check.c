@@ -101,7 +101,7 @@ static int load_waivers(struct waivers *ws, const char *path,
 
 	if (cc_buf_load(&ws->text, path, &e) < 0)
 		return cmd_fail(&e);
-	for (p = ws->text.data; p && *p; ) {
+	for (p = ws->text.data; p && *p;) {
 		char *nl = strchr(p, '\n'), *name, *why;
 
 		if (nl)
@@ -136,7 +136,7 @@ struct compare_args {
 	struct cmd_list ignore; /* --ignore, each a comma-separated list */
 	const char *waivers;
 	int all;
-	const char *view; /* --view: "guest" (default) or "raw" */
+	const char *view;   /* --view: "guest" (default) or "raw" */
 	int strict_waivers; /* exit 1 when a waiver accepted nothing */
 };
 
@@ -183,9 +183,10 @@ static int collect_waivers(const struct cmd *self, struct compare_args *a,
 		for (tok = strtok_r(a->ignore.v[i], ",", &save); tok;
 		     tok = strtok_r(NULL, ",", &save)) {
 			if (!known_name(d, tok)) {
-				fprintf(stderr, "cpucompat %s: --ignore: no "
-						"field or category named "
-						"'%s'\n",
+				fprintf(stderr,
+					"cpucompat %s: --ignore: no "
+					"field or category named "
+					"'%s'\n",
 					self->name, tok);
 				return CC_EXIT_ERROR;
 			}
@@ -271,12 +272,12 @@ static int render(const struct compare_args *a, const struct cc_report *r,
 }
 
 /* Load both sources, diff them, render; the exit status. */
-static int compare(const struct cmd *self, struct compare_args *a,
-		   char **specs, const struct cc_defs *d, struct waivers *ws,
-		   int symmetric)
+static int compare(const struct cmd *self, struct compare_args *a, char **specs,
+		   const struct cc_defs *d, struct waivers *ws, int symmetric)
 {
-	struct report_opts ro = {
-		.command = self->name, .names = a->c.names, .all = a->all};
+	struct report_opts ro = {.command = self->name,
+				 .names = a->c.names,
+				 .all = a->all};
 	struct cc_diff_opts dopts;
 	struct cc_set *src = NULL, *dst = NULL;
 	struct cc_report *r = NULL;
@@ -297,8 +298,9 @@ static int compare(const struct cmd *self, struct compare_args *a,
 	dopts.nwaivers = ws->n;
 	dopts.view = cc_view_parse(a->view);
 	if (dopts.view == CC_VIEW_GUEST && d->kvm_rules == NULL)
-		fprintf(stderr, "cpucompat %s: the field definitions have no KVM "
-				"rules (kvm_rules): judging raw CPUID\n",
+		fprintf(stderr,
+			"cpucompat %s: the field definitions have no KVM "
+			"rules (kvm_rules): judging raw CPUID\n",
 			self->name);
 	r = cc_diff(src, dst, d, &dopts);
 	if (!symmetric && strcmp(specs[1], "kvm") == 0 &&
@@ -364,20 +366,24 @@ static int run_diff(const struct cmd *self, int argc, char **argv)
 
 const struct cmd cmd_check = {
 	.name = "check",
-	.synopsis = "SOURCE TARGET [-f FORMAT] [--ignore NAME] "
-		    "[--waivers FILE] [--strict-waivers]",
-	.summary = "Can a guest that sees SOURCE keep running on TARGET? "
-		   "(exit 1 if not)",
+	.synopsis =
+		"SOURCE TARGET [-f FORMAT] [--ignore NAME] "
+		"[--waivers FILE] [--strict-waivers]",
+	.summary =
+		"Can a guest that sees SOURCE keep running on TARGET? "
+		"(exit 1 if not)",
 	.opts = compare_opts,
 	.run = run_check,
 };
 
 const struct cmd cmd_diff = {
 	.name = "diff",
-	.synopsis = "A B [-f FORMAT] [--ignore NAME] [--waivers FILE] "
-		    "[--strict-waivers]",
-	.summary = "Every difference between two CPUID sets, both ways "
-		   "(exit 1 if any is not waived).",
+	.synopsis =
+		"A B [-f FORMAT] [--ignore NAME] [--waivers FILE] "
+		"[--strict-waivers]",
+	.summary =
+		"Every difference between two CPUID sets, both ways "
+		"(exit 1 if any is not waived).",
 	.opts = compare_opts,
 	.run = run_diff,
 };

@@ -88,9 +88,11 @@ static void vendors_str(unsigned v, char *out, size_t n)
 	out[0] = '\0';
 	for (bit = 1; bit <= CC_VENDOR_TRANSMETA; bit <<= 1)
 		if (v & bit)
-			len += (size_t)snprintf(out + len, n > len ? n - len : 0,
-						"%s%s", len ? "," : "",
-						cc_vendor_name((enum cc_vendor)bit));
+			len += (size_t)snprintf(out + len,
+						n > len ? n - len : 0, "%s%s",
+						len ? "," : "",
+						cc_vendor_name(
+							(enum cc_vendor)bit));
 }
 
 static void subleaf_str(const struct cc_field *f, char *out, size_t n)
@@ -116,7 +118,8 @@ static void json_field(struct cc_buf *b, const struct cc_field *f)
 		cc_buf_printf(b, "%u", f->first);
 	else
 		cc_buf_printf(b, "[%u, %u]", f->first, f->last);
-	cc_buf_printf(b, ", \"register\": \"%s\", \"bits\": [%u, %u], \"name\": ",
+	cc_buf_printf(b,
+		      ", \"register\": \"%s\", \"bits\": [%u, %u], \"name\": ",
 		      cc_reg_name((enum cc_reg)f->reg), f->lo, f->hi);
 	cc_json_put_string(b, f->name);
 	cc_buf_puts(b, ", \"aliases\": [");
@@ -164,8 +167,9 @@ static void json_field(struct cc_buf *b, const struct cc_field *f)
 		first = 0;
 	}
 	cc_policy_str(f, pol, sizeof pol);
-	cc_buf_printf(b, "], \"category\": \"%s\", \"rule\": \"%s\", "
-			 "\"severity\": \"%s\", \"policy\": \"%s\", \"reason\": ",
+	cc_buf_printf(b,
+		      "], \"category\": \"%s\", \"rule\": \"%s\", "
+		      "\"severity\": \"%s\", \"policy\": \"%s\", \"reason\": ",
 		      cc_categories[f->category],
 		      cc_rule_name((enum cc_rule)f->rule),
 		      cc_sev_name((enum cc_sev)f->severity), pol);
@@ -257,9 +261,9 @@ static int run_defs(const struct cmd *self, int argc, char **argv)
 const struct cmd cmd_defs = {
 	.name = "defs",
 	.synopsis = "[QUERY] [-f text|json] [--defs DIR]",
-	.summary = "List CPUID fields matching a name, alias, category or "
-		   "position (7.0.ebx).",
+	.summary =
+		"List CPUID fields matching a name, alias, category or "
+		"position (7.0.ebx).",
 	.opts = defs_opts,
 	.run = run_defs,
 };
-

@@ -19,8 +19,9 @@
 #include "view.h"
 
 static const struct cmd_opt explore_opts[] = {
-	CMD_USE(cmd_opt_output, "where 'w' writes the what-if profile\n"
-				"(default: A's name + -whatif.json)",
+	CMD_USE(cmd_opt_output,
+		"where 'w' writes the what-if profile\n"
+		"(default: A's name + -whatif.json)",
 		NULL),
 	CMD_USE(cmd_opt_color, NULL, NULL),
 	CMD_USE(cmd_opt_defs, NULL, NULL),
@@ -40,9 +41,10 @@ static int check_args(const struct cmd *self, int nargs, char **specs)
 		return cmd_usage(self, "only one source can be standard input");
 	/* fail early, before loading anything slow such as kvm */
 	if (!isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "cpucompat explore: standard output is not a "
-				"terminal (use 'cpucompat check' for a "
-				"report)\n");
+		fprintf(stderr,
+			"cpucompat explore: standard output is not a "
+			"terminal (use 'cpucompat check' for a "
+			"report)\n");
 		return CC_EXIT_ERROR;
 	}
 	return CMD_GO;

@@ -30,9 +30,10 @@ struct fleet_args {
 };
 
 static const struct cmd_opt fleet_opts[] = {
-	CMD_USE(cmd_opt_format, "text (default), json, dot (Graphviz) or svg "
-				"(needs\nGraphviz's dot); with --labels: text "
-				"or json",
+	CMD_USE(cmd_opt_format,
+		"text (default), json, dot (Graphviz) or svg "
+		"(needs\nGraphviz's dot); with --labels: text "
+		"or json",
 		"text|json|dot|svg"),
 	CMD_USE(cmd_opt_output, NULL, NULL),
 	CMD_OPT("labels", 0, NULL, CMD_FLAG, struct fleet_args, labels,
@@ -177,7 +178,8 @@ int cmd_fleet_load(const struct cmd *self, char **args, size_t n,
 	memset(&sp, 0, sizeof sp);
 	for (i = 0; i < n; i++) {
 		if (strcmp(args[i], "-") == 0 && stdin_lists++)
-			return cmd_usage(self, "standard input (-) given twice");
+			return cmd_usage(self,
+					 "standard input (-) given twice");
 		if (fleet_specs_add(&sp, args[i], &e) < 0) {
 			fleet_specs_free(&sp);
 			return cmd_fail(&e);
@@ -211,9 +213,10 @@ static int fleet_check(const struct cmd *self, const void *args, char **ops,
 	    strcmp(a->c.format, "json") != 0)
 		return cmd_usage(self, "--labels: -f text or json");
 	if (!a->labels && strcmp(a->c.format, "svg") == 0 && !in_path("dot")) {
-		fprintf(stderr, "cpucompat fleet: -f svg needs Graphviz's dot "
-				"(Debian package graphviz), which is not "
-				"installed; -f dot writes the graph for it\n");
+		fprintf(stderr,
+			"cpucompat fleet: -f svg needs Graphviz's dot "
+			"(Debian package graphviz), which is not "
+			"installed; -f dot writes the graph for it\n");
 		return CC_EXIT_ERROR;
 	}
 	return CMD_GO;
@@ -261,8 +264,9 @@ static int run_fleet(const struct cmd *self, int argc, char **argv)
 const struct cmd cmd_fleet = {
 	.name = "fleet",
 	.synopsis = "SOURCE... [-f text|json|dot|svg] [--labels] [-o FILE]",
-	.summary = "Classes of hosts with equal guest CPUID, the migration "
-		   "order, per-vendor baselines.",
+	.summary =
+		"Classes of hosts with equal guest CPUID, the migration "
+		"order, per-vendor baselines.",
 	.opts = fleet_opts,
 	.run = run_fleet,
 };

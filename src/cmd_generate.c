@@ -25,9 +25,10 @@ static const struct cmd_opt generate_opts[] = {
 		"profile name, also the guest's brand string\n"
 		"(at most 47 characters; required)"),
 	CMD_USE(cmd_opt_output, NULL, NULL),
-	CMD_USE(cmd_opt_format, "json (default), cloud-hypervisor (a CPU "
-				"profile)\n"
-				"or firecracker (a custom CPU template)",
+	CMD_USE(cmd_opt_format,
+		"json (default), cloud-hypervisor (a CPU "
+		"profile)\n"
+		"or firecracker (a custom CPU template)",
 		"json|cloud-hypervisor|firecracker||cloud-hypervisor-profile"),
 	CMD_USE(cmd_opt_defs, NULL, NULL),
 	CMD_USE(cmd_opt_input_format, NULL, NULL),
@@ -170,10 +171,12 @@ static int run_generate(const struct cmd *self, int argc, char **argv)
 
 const struct cmd cmd_generate = {
 	.name = "generate",
-	.synopsis = "[SOURCE] --name NAME [-o FILE] "
-		    "[-f json|cloud-hypervisor|firecracker]",
-	.summary = "Generate a CPU profile from a CPUID set (default SOURCE: "
-		   "kvm).",
+	.synopsis =
+		"[SOURCE] --name NAME [-o FILE] "
+		"[-f json|cloud-hypervisor|firecracker]",
+	.summary =
+		"Generate a CPU profile from a CPUID set (default SOURCE: "
+		"kvm).",
 	.opts = generate_opts,
 	.run = run_generate,
 };

@@ -25,9 +25,10 @@ struct matrix_args {
 };
 
 static const struct cmd_opt matrix_opts[] = {
-	CMD_USE(cmd_opt_format, "text (default: a grid), json (what blocks "
-				"each pair)\n"
-				"or csv (a yes/no grid)",
+	CMD_USE(cmd_opt_format,
+		"text (default: a grid), json (what blocks "
+		"each pair)\n"
+		"or csv (a yes/no grid)",
 		"text|json|csv"),
 	CMD_USE(cmd_opt_output, NULL, NULL),
 	CMD_OPT_CHOICES("view", 0, "VIEW", struct matrix_args, view,
@@ -76,7 +77,7 @@ static void cell_json(struct cc_buf *b, const struct cc_matrix *m, size_t i,
 				continue;
 		} else {
 			cmd_position(bl[x].leaf, bl[x].subleaf, bl[x].reg,
-				 bl[x].lo, bl[x].hi, pos, sizeof pos);
+				     bl[x].lo, bl[x].hi, pos, sizeof pos);
 			name = pos;
 		}
 		if (count++)
@@ -142,9 +143,10 @@ static void matrix_json(struct cc_buf *b, const struct cc_matrix *m,
 	}
 	free(bucket);
 	free(rep);
-	cc_buf_puts(b, "{\n  \"question\": \"can a guest of sources[i] run "
-		       "on sources[j]? blockers[cells[i][j]] lists what stops "
-		       "it; [] = yes\",\n  \"sources\": [");
+	cc_buf_puts(b,
+		    "{\n  \"question\": \"can a guest of sources[i] run "
+		    "on sources[j]? blockers[cells[i][j]] lists what stops "
+		    "it; [] = yes\",\n  \"sources\": [");
 	for (i = 0; i < n; i++) {
 		cc_buf_puts(b, i ? ",\n    " : "\n    ");
 		cc_json_put_string(b, specs[i]);
@@ -258,9 +260,8 @@ static void matrix_text(struct cc_buf *b, const struct cc_matrix *m,
 }
 
 /* The matrix of SETS (named SPECS) rendered and written; the status. */
-static int matrix(const struct cmd *self, void *args,
-		  const struct cc_defs *d, struct cc_set **sets, char **specs,
-		  size_t n)
+static int matrix(const struct cmd *self, void *args, const struct cc_defs *d,
+		  struct cc_set **sets, char **specs, size_t n)
 {
 	const struct matrix_args *ma = args;
 	const struct cmd_args *a = &ma->c;
@@ -300,8 +301,8 @@ static const struct cmd_sources matrix_sources = {
 
 static int run_matrix(const struct cmd *self, int argc, char **argv)
 {
-	struct matrix_args a = {
-		.c = {.so = {NULL, -1}, .format = "text"}, .view = "guest"};
+	struct matrix_args a = {.c = {.so = {NULL, -1}, .format = "text"},
+				.view = "guest"};
 
 	return cmd_run_sources(self, argc, argv, &a, &matrix_sources);
 }
@@ -309,8 +310,9 @@ static int run_matrix(const struct cmd *self, int argc, char **argv)
 const struct cmd cmd_matrix = {
 	.name = "matrix",
 	.synopsis = "SOURCE... [-f text|json|csv] [-o FILE]",
-	.summary = "Which guest can run on which host, for every pair of "
-		   "SOURCEs (exit 1 if any cannot).",
+	.summary =
+		"Which guest can run on which host, for every pair of "
+		"SOURCEs (exit 1 if any cannot).",
 	.opts = matrix_opts,
 	.run = run_matrix,
 };

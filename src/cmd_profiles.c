@@ -28,8 +28,8 @@ static int run_profiles(const struct cmd *self, int argc, char **argv)
 	for (i = 0; cc_builtin_profiles[i].name; i++) {
 		const struct cc_embedded *p = &cc_builtin_profiles[i];
 		struct cc_err e;
-		struct cc_set *s = fmt_load_buffer(p->text, p->len, p->name, NULL,
-						   NULL, &e);
+		struct cc_set *s = fmt_load_buffer(p->text, p->len, p->name,
+						   NULL, NULL, &e);
 		const char *desc;
 
 		if (s == NULL)

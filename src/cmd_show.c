@@ -96,7 +96,8 @@ static void named_field(struct show *sh, const struct cc_leaf *l, int reg,
 			      cc_field_spelling(f, sh->names));
 		show_value(b, v, kn, f);
 		cc_buf_printf(b, "  %s%s\n", f->description,
-			      f->guest == CC_GUEST_NEVER ? " [no KVM guest sees it]"
+			      f->guest == CC_GUEST_NEVER
+				      ? " [no KVM guest sees it]"
 			      : f->guest == CC_GUEST_VMM ? " [the VMM sets it]"
 							 : "");
 	}
@@ -118,8 +119,9 @@ static void unnamed_bit(struct show *sh, const struct cc_leaf *l, int reg,
 			      sh->nout ? "," : "", l->leaf, l->first, rn, bit,
 			      bit);
 	else
-		cc_buf_printf(&sh->b, "  %s[%d]%*s %-24s yes  no known meaning\n",
-			      rn, bit, bit < 10 ? 5 : 4, "", "(unnamed)");
+		cc_buf_printf(&sh->b,
+			      "  %s[%d]%*s %-24s yes  no known meaning\n", rn,
+			      bit, bit < 10 ? 5 : 4, "", "(unnamed)");
 	sh->nout++;
 }
 
@@ -181,7 +183,8 @@ static void show_set(struct show *sh, const struct cc_set *s,
 
 static int run_show(const struct cmd *self, int argc, char **argv)
 {
-	struct cmd_args a = {.so = {NULL, -1}, .format = "text",
+	struct cmd_args a = {.so = {NULL, -1},
+			     .format = "text",
 			     .names = "linux"};
 	struct cc_defs *owned = NULL;
 	const struct cc_defs *d;
@@ -220,7 +223,8 @@ static int run_show(const struct cmd *self, int argc, char **argv)
 const struct cmd cmd_show = {
 	.name = "show",
 	.synopsis = "[SOURCE] [-f text|json] [--names SCHEME]",
-	.summary = "Decode one CPUID set field by field (default SOURCE: host).",
+	.summary =
+		"Decode one CPUID set field by field (default SOURCE: host).",
 	.opts = show_opts,
 	.run = run_show,
 };

@@ -57,22 +57,22 @@ static int answer(const struct targets_args *a, const struct cc_fleet *f,
 }
 
 /* The guest and the fleet may not both be standard input. */
-static int targets_check(const struct cmd *self, const void *args,
-			 char **ops, size_t n)
+static int targets_check(const struct cmd *self, const void *args, char **ops,
+			 size_t n)
 {
 	size_t i;
 
 	for (i = 1; i < n; i++)
 		if (strcmp(ops[0], "-") == 0 && strcmp(ops[i], "-") == 0)
-			return cmd_usage(self, "standard input (-) given "
-					       "twice");
+			return cmd_usage(self,
+					 "standard input (-) given "
+					 "twice");
 	return CMD_GO;
 }
 
 /* Read the guest OPS[0] and the fleet OPS[1..N), answer; the status. */
-static int targets(const struct cmd *self, void *args,
-		   const struct cc_defs *d, struct cc_set **sets, char **ops,
-		   size_t n)
+static int targets(const struct cmd *self, void *args, const struct cc_defs *d,
+		   struct cc_set **sets, char **ops, size_t n)
 {
 	const struct targets_args *a = args;
 	struct cc_set *guest = cmd_load(ops[0], &a->c.so);
@@ -108,8 +108,9 @@ static int run_targets(const struct cmd *self, int argc, char **argv)
 const struct cmd cmd_targets = {
 	.name = "targets",
 	.synopsis = "GUEST FLEET... [-f text|json] [-o FILE]",
-	.summary = "The hosts of a fleet a guest can move to, and why not "
-		   "the others.",
+	.summary =
+		"The hosts of a fleet a guest can move to, and why not "
+		"the others.",
 	.opts = targets_opts,
 	.run = run_targets,
 };

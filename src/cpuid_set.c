@@ -140,7 +140,8 @@ const struct cc_leaf *cc_set_get(const struct cc_set *s, uint32_t leaf,
 	    s->leaves[i].first == subleaf)
 		return &s->leaves[i];
 	if (i > 0 && s->leaves[i - 1].leaf == leaf &&
-	    s->leaves[i - 1].first <= subleaf && subleaf <= s->leaves[i - 1].last)
+	    s->leaves[i - 1].first <= subleaf &&
+	    subleaf <= s->leaves[i - 1].last)
 		return &s->leaves[i - 1];
 	return NULL;
 }
@@ -170,7 +171,7 @@ uint32_t cc_set_reg(const struct cc_set *s, uint32_t leaf, uint32_t subleaf,
 	if (l->absent >> reg & 1) {
 		if (known)
 			*known = s->uncovered == CC_UNCOVERED_HOST ? 0
-								  : UINT32_MAX;
+								   : UINT32_MAX;
 		return 0;
 	}
 	if (known)
@@ -248,14 +249,22 @@ enum cc_vendor cc_vendor_from_id(const char *id)
 const char *cc_vendor_name(enum cc_vendor v)
 {
 	switch (v) {
-	case CC_VENDOR_INTEL: return "intel";
-	case CC_VENDOR_AMD: return "amd";
-	case CC_VENDOR_HYGON: return "hygon";
-	case CC_VENDOR_CENTAUR: return "centaur";
-	case CC_VENDOR_ZHAOXIN: return "zhaoxin";
-	case CC_VENDOR_TRANSMETA: return "transmeta";
-	case CC_VENDOR_OTHER: return "other";
-	case CC_VENDOR_UNKNOWN: break;
+	case CC_VENDOR_INTEL:
+		return "intel";
+	case CC_VENDOR_AMD:
+		return "amd";
+	case CC_VENDOR_HYGON:
+		return "hygon";
+	case CC_VENDOR_CENTAUR:
+		return "centaur";
+	case CC_VENDOR_ZHAOXIN:
+		return "zhaoxin";
+	case CC_VENDOR_TRANSMETA:
+		return "transmeta";
+	case CC_VENDOR_OTHER:
+		return "other";
+	case CC_VENDOR_UNKNOWN:
+		break;
 	}
 	return "unknown";
 }
@@ -277,10 +286,11 @@ int cc_set_finish(struct cc_set *s, struct cc_err *e)
 
 	if (l0 == NULL) {
 		if (s->kind == CC_KIND_DUMP)
-			return cc_errf(e,
-				       "%s: leaf 0x00000000 (vendor and maximum "
-				       "basic leaf) is missing",
-				       s->name);
+			return cc_errf(
+				e,
+				"%s: leaf 0x00000000 (vendor and maximum "
+				"basic leaf) is missing",
+				s->name);
 		s->vendor = CC_VENDOR_UNKNOWN;
 		s->vendor_id[0] = '\0';
 	} else {
@@ -326,7 +336,8 @@ int cc_set_finish(struct cc_set *s, struct cc_err *e)
 
 			cur = base;
 			if (b == NULL)
-				lim = base == 0 ? UINT32_MAX : 0; /* dumps only */
+				lim = base == 0 ? UINT32_MAX
+						: 0; /* dumps only */
 			else if (b->known[CC_EAX] != UINT32_MAX)
 				lim = UINT32_MAX;
 			else
@@ -463,8 +474,7 @@ static int cmp_key(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-uint64_t *cc_set_keys(const struct cc_set *const *sets, size_t n,
-		      size_t *nkeys)
+uint64_t *cc_set_keys(const struct cc_set *const *sets, size_t n, size_t *nkeys)
 {
 	size_t total = 0, i, j, k;
 	uint64_t *keys;

@@ -57,9 +57,9 @@ enum cc_uncovered {
 
 struct cc_leaf {
 	uint32_t leaf;
-	uint32_t first;       /* first subleaf covered */
-	uint32_t last;        /* last subleaf covered (== first in a dump) */
-	uint32_t flags;       /* KVM entry flags as captured or read, else 0 */
+	uint32_t first; /* first subleaf covered */
+	uint32_t last;  /* last subleaf covered (== first in a dump) */
+	uint32_t flags; /* KVM entry flags as captured or read, else 0 */
 	uint32_t reg[CC_NREGS];   /* values of the known bits */
 	uint32_t known[CC_NREGS]; /* 1 = value fixed by this set */
 	/* Profiles only, for faithful re-export (0 in dumps):
@@ -86,8 +86,8 @@ struct cc_set {
 	size_t nmeta;
 	char **warnings; /* loader warnings for the user, e.g. inferred subleaves */
 	size_t nwarnings;
-	char *name;       /* display name: path, "host", "kvm", profile name */
-	char *origin;     /* where it came from as the user named it: a file
+	char *name;   /* display name: path, "host", "kvm", profile name */
+	char *origin; /* where it came from as the user named it: a file
 			   * path, "-", "host", "kvm", "profile:NAME"; NULL
 			   * when built in memory (cc_set_set_origin) */
 	enum cc_kind kind;
@@ -155,10 +155,10 @@ void cc_set_meta_set(struct cc_set *s, const char *key, const char *value,
 		     int is_number);
 const char *cc_set_meta(const struct cc_set *s, const char *key);
 void cc_set_warn(struct cc_set *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 
-const char *cc_reg_name(enum cc_reg r);     /* "eax" */
-int cc_reg_parse(const char *s);            /* "eax"/"EAX" -> CC_EAX, else -1 */
+const char *cc_reg_name(enum cc_reg r); /* "eax" */
+int cc_reg_parse(const char *s);        /* "eax"/"EAX" -> CC_EAX, else -1 */
 const char *cc_vendor_name(enum cc_vendor v); /* "intel", "amd", ... */
 enum cc_vendor cc_vendor_from_id(const char *id12);
 

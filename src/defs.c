@@ -34,7 +34,8 @@ void cc_defs_range(const struct cc_defs *d, uint32_t leaf, int reg,
 			hi = mid;
 	}
 	*begin = lo;
-	while (lo < d->n && d->fields[lo].leaf == leaf && d->fields[lo].reg == reg)
+	while (lo < d->n && d->fields[lo].leaf == leaf &&
+	       d->fields[lo].reg == reg)
 		lo++;
 	*end = lo;
 }
@@ -50,11 +51,16 @@ int cc_field_applies(const struct cc_field *f, uint32_t subleaf,
 const char *cc_rule_name(enum cc_rule r)
 {
 	switch (r) {
-	case CC_RULE_SUBSET: return "subset";
-	case CC_RULE_EQUAL: return "equal";
-	case CC_RULE_GE: return "ge";
-	case CC_RULE_LE: return "le";
-	case CC_RULE_INFO: return "info";
+	case CC_RULE_SUBSET:
+		return "subset";
+	case CC_RULE_EQUAL:
+		return "equal";
+	case CC_RULE_GE:
+		return "ge";
+	case CC_RULE_LE:
+		return "le";
+	case CC_RULE_INFO:
+		return "info";
 	}
 	return "?";
 }
@@ -62,9 +68,12 @@ const char *cc_rule_name(enum cc_rule r)
 const char *cc_sev_name(enum cc_sev s)
 {
 	switch (s) {
-	case CC_SEV_INFO: return "info";
-	case CC_SEV_WARNING: return "warning";
-	case CC_SEV_INCOMPATIBLE: return "incompatible";
+	case CC_SEV_INFO:
+		return "info";
+	case CC_SEV_WARNING:
+		return "warning";
+	case CC_SEV_INCOMPATIBLE:
+		return "incompatible";
 	}
 	return "?";
 }

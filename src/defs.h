@@ -26,7 +26,13 @@
 
 #include "cc_err.h"
 
-enum cc_rule { CC_RULE_SUBSET, CC_RULE_EQUAL, CC_RULE_GE, CC_RULE_LE, CC_RULE_INFO };
+enum cc_rule {
+	CC_RULE_SUBSET,
+	CC_RULE_EQUAL,
+	CC_RULE_GE,
+	CC_RULE_LE,
+	CC_RULE_INFO
+};
 enum cc_sev { CC_SEV_INFO, CC_SEV_WARNING, CC_SEV_INCOMPATIBLE };
 enum cc_policy { CC_POLICY_INHERIT, CC_POLICY_PASSTHROUGH, CC_POLICY_STATIC };
 
@@ -35,7 +41,7 @@ enum cc_guest {
 	CC_GUEST_NEVER,       /* zeroed, not emitted, or outside KVM's mask */
 	CC_GUEST_KVM,         /* a KVM capability bit: see enum cc_offer */
 	CC_GUEST_PASSTHROUGH, /* the host's raw value reaches the guest */
-	CC_GUEST_VMM,         /* the VMM writes it (topology, brand, max leaf) */
+	CC_GUEST_VMM, /* the VMM writes it (topology, brand, max leaf) */
 };
 
 /* How KVM decides a CC_GUEST_KVM field. */
@@ -46,7 +52,7 @@ enum cc_offer {
 	CC_OFFER_SYNTHESIZED, /* from host kernel state, maybe not in raw CPUID */
 	CC_OFFER_RUNTIME,     /* follows the guest's own state at run time */
 	CC_OFFER_MODULE,      /* only with a KVM module parameter (nested...) */
-	CC_OFFER_COMPUTED,    /* KVM computes it from fields judged themselves */
+	CC_OFFER_COMPUTED, /* KVM computes it from fields judged themselves */
 };
 
 /* What the guest loses when the field is missing on the target, in the
@@ -74,17 +80,17 @@ struct cc_field {
 	uint16_t vendors;      /* mask of enum cc_vendor */
 	uint32_t static_value; /* for CC_POLICY_STATIC */
 	const char *name;
-	const char *qemu, *libvirt, *kernel;   /* NULL when none */
-	const char *const *aliases;            /* NULL-terminated */
+	const char *qemu, *libvirt, *kernel; /* NULL when none */
+	const char *const *aliases;          /* NULL-terminated */
 	const char *description;
-	const char *reason;                    /* NULL when none */
+	const char *reason;  /* NULL when none */
 	uint8_t guest;       /* enum cc_guest */
 	uint8_t offer;       /* enum cc_offer, CC_OFFER_NONE unless KVM */
 	uint8_t consequence; /* enum cc_conseq (the category's unless set) */
 	uint8_t zero_means;  /* 1: value 0 means bits zero_hi:zero_lo apply */
 	uint8_t zero_lo, zero_hi;
-	uint32_t guest_max;  /* KVM caps the guest's value here; 0 = no cap */
-	const char *hint;    /* likely cause of a difference, NULL if none */
+	uint32_t guest_max; /* KVM caps the guest's value here; 0 = no cap */
+	const char *hint;   /* likely cause of a difference, NULL if none */
 };
 
 /* What a guest can see of the bits of one register no field names: KVM
@@ -157,8 +163,9 @@ int cc_field_applies(const struct cc_field *f, uint32_t subleaf,
 /* Mask of F's bits within its register. */
 static inline uint32_t cc_field_mask(const struct cc_field *f)
 {
-	return (f->hi - f->lo == 31) ? UINT32_MAX
-				     : (((1u << (f->hi - f->lo + 1)) - 1) << f->lo);
+	return (f->hi - f->lo == 31)
+		       ? UINT32_MAX
+		       : (((1u << (f->hi - f->lo + 1)) - 1) << f->lo);
 }
 
 const char *cc_rule_name(enum cc_rule r);

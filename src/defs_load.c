@@ -22,10 +22,10 @@
 #include "defs_guest.h"
 
 const char *const cc_categories[] = {
-	"identity", "isa",    "simd",   "security", "virtualization",
-	"xsave",    "topology", "cache", "tlb",     "power",
-	"pmu",      "trace",  "sgx",    "rdt",      "memory",
-	"system",   "debug",  "paravirt", "timing", NULL,
+	"identity", "isa",      "simd",     "security", "virtualization",
+	"xsave",    "topology", "cache",    "tlb",      "power",
+	"pmu",      "trace",    "sgx",      "rdt",      "memory",
+	"system",   "debug",    "paravirt", "timing",   NULL,
 };
 
 /* Storage owned by a loaded database. */
@@ -42,8 +42,8 @@ static const char *keep(struct owned *o, const char *s)
 {
 	if (s == NULL)
 		return NULL;
-	o->strings = cc_xrealloc(o->strings,
-				 (o->nstrings + 1) * sizeof *o->strings);
+	o->strings =
+		cc_xrealloc(o->strings, (o->nstrings + 1) * sizeof *o->strings);
 	o->strings[o->nstrings] = cc_xstrdup(s);
 	return o->strings[o->nstrings++];
 }
@@ -54,9 +54,12 @@ static int vendor_bit(const char *s)
 		const char *n;
 		int v;
 	} vs[] = {
-		{"intel", CC_VENDOR_INTEL},     {"amd", CC_VENDOR_AMD},
-		{"hygon", CC_VENDOR_HYGON},     {"centaur", CC_VENDOR_CENTAUR},
-		{"zhaoxin", CC_VENDOR_ZHAOXIN}, {"transmeta", CC_VENDOR_TRANSMETA},
+		{"intel", CC_VENDOR_INTEL},
+		{"amd", CC_VENDOR_AMD},
+		{"hygon", CC_VENDOR_HYGON},
+		{"centaur", CC_VENDOR_CENTAUR},
+		{"zhaoxin", CC_VENDOR_ZHAOXIN},
+		{"transmeta", CC_VENDOR_TRANSMETA},
 	};
 	size_t i;
 
@@ -81,16 +84,17 @@ static int parse_uint(const char *s, uint32_t *v)
 }
 
 static const char *const known_keys[] = {
-	"leaf", "subleaf", "register", "bits", "name", "names", "aliases",
-	"description", "vendors", "category", "rule", "severity", "policy",
-	"reason", "guest", "offer", "consequence", "hint", "guest_max",
-	"zero_means", NULL,
+	"leaf",  "subleaf",     "register",    "bits",      "name",
+	"names", "aliases",     "description", "vendors",   "category",
+	"rule",  "severity",    "policy",      "reason",    "guest",
+	"offer", "consequence", "hint",        "guest_max", "zero_means",
+	NULL,
 };
 
-#define FAIL(...)                                                          \
-	do {                                                               \
-		cc_errf(e, __VA_ARGS__);                                   \
-		return -1;                                                 \
+#define FAIL(...)                                                              \
+	do {                                                                   \
+		cc_errf(e, __VA_ARGS__);                                       \
+		return -1;                                                     \
 	} while (0)
 
 static const char *str_item(const cJSON *o, const char *key)
@@ -166,7 +170,8 @@ static int load_position(struct cc_field *f, const cJSON *j, const char *where,
 	r = s ? cc_reg_parse(s) : -1;
 	if (r < 0)
 		FAIL("%s: register: expected \"eax\", \"ebx\", \"ecx\" or "
-		     "\"edx\"", where);
+		     "\"edx\"",
+		     where);
 	f->reg = (uint8_t)r;
 	bits = cJSON_GetObjectItemCaseSensitive(j, "bits");
 	if (!cJSON_IsArray(bits) || cJSON_GetArraySize(bits) != 2 ||
@@ -209,8 +214,9 @@ static int load_names(struct owned *o, struct cc_field *f, const cJSON *j,
 		FAIL("%s: aliases: expected a list of strings", where);
 	aliases = cc_xcalloc((size_t)(al ? cJSON_GetArraySize(al) : 0) + 1,
 			     sizeof *aliases);
-	o->alias_arrays = cc_xrealloc(o->alias_arrays,
-				      (o->nalias + 1) * sizeof *o->alias_arrays);
+	o->alias_arrays =
+		cc_xrealloc(o->alias_arrays,
+			    (o->nalias + 1) * sizeof *o->alias_arrays);
 	o->alias_arrays[o->nalias++] = aliases;
 	f->aliases = aliases;
 	cJSON_ArrayForEach(it, al)
@@ -241,7 +247,8 @@ static int load_meaning(struct owned *o, struct cc_field *f, const cJSON *j,
 
 		if (!b)
 			FAIL("%s: vendors: unknown vendor (expected intel, amd, "
-			     "hygon, centaur, zhaoxin, transmeta)", where);
+			     "hygon, centaur, zhaoxin, transmeta)",
+			     where);
 		f->vendors |= (uint16_t)b;
 	}
 	i = name_index(cc_categories, str_item(j, "category"));
@@ -255,8 +262,8 @@ static int load_meaning(struct owned *o, struct cc_field *f, const cJSON *j,
 static int load_rule(struct owned *o, struct cc_field *f, const cJSON *j,
 		     const char *where, struct cc_err *e)
 {
-	static const char *const rules[] = {"subset", "equal", "ge", "le",
-					    "info", NULL};
+	static const char *const rules[] = {"subset", "equal", "ge",
+					    "le",     "info",  NULL};
 	static const char *const sevs[] = {"info", "warning", "incompatible",
 					   NULL};
 	const char *s = str_item(j, "rule");
@@ -270,12 +277,13 @@ static int load_rule(struct owned *o, struct cc_field *f, const cJSON *j,
 		FAIL("%s: rule: expected subset, equal, ge, le or info", where);
 	f->rule = (uint8_t)i;
 	f->severity = f->rule == CC_RULE_INFO ? CC_SEV_INFO
-					       : CC_SEV_INCOMPATIBLE;
+					      : CC_SEV_INCOMPATIBLE;
 	if (cJSON_GetObjectItemCaseSensitive(j, "severity") != NULL) {
 		i = name_index(sevs, str_item(j, "severity"));
 		if (i < 0)
 			FAIL("%s: severity: expected incompatible, warning or "
-			     "info", where);
+			     "info",
+			     where);
 		f->severity = (uint8_t)i;
 	}
 	s = str_item(j, "policy");
@@ -285,7 +293,8 @@ static int load_rule(struct owned *o, struct cc_field *f, const cJSON *j,
 		f->policy = CC_POLICY_INHERIT;
 	} else if (strcmp(s, "passthrough") == 0) {
 		f->policy = CC_POLICY_PASSTHROUGH;
-	} else if (strncmp(s, "static:", 7) == 0 && parse_uint(s + 7, &v) == 0) {
+	} else if (strncmp(s, "static:", 7) == 0 &&
+		   parse_uint(s + 7, &v) == 0) {
 		if (f->hi - f->lo < 31 && v >> (f->hi - f->lo + 1))
 			FAIL("%s: policy: static value %s does not fit %u bits",
 			     where, s + 7, f->hi - f->lo + 1);
@@ -337,7 +346,8 @@ static int load_guest(struct cc_field *f, const cJSON *j, const char *where,
 			FAIL("%s: offer: only for \"guest\": \"kvm\"", where);
 		if (i < 0)
 			FAIL("%s: offer: expected host, emulated, synthesized, "
-			     "runtime, module or computed", where);
+			     "runtime, module or computed",
+			     where);
 		f->offer = (uint8_t)(i + 1);
 	} else if (f->guest == CC_GUEST_KVM) {
 		FAIL("%s: offer: required when guest is kvm", where);
@@ -357,7 +367,8 @@ static int load_guest(struct cc_field *f, const cJSON *j, const char *where,
 	if (x != NULL && (get_num(x, UINT32_MAX, &f->guest_max) < 0 ||
 			  f->guest_max == 0 || f->lo == f->hi))
 		FAIL("%s: guest_max: expected a positive integer, on a field "
-		     "of more than one bit", where);
+		     "of more than one bit",
+		     where);
 	if (cJSON_GetObjectItemCaseSensitive(j, "zero_means") != NULL &&
 	    (*zero = str_item(j, "zero_means")) == NULL)
 		FAIL("%s: zero_means: expected a field name", where);
@@ -449,10 +460,10 @@ static int validate(const struct cc_field *fs, size_t n,
 	run_end = cc_xmalloc((n ? n : 1) * sizeof *run_end);
 	for (j = n; j-- > 0;)
 		run_end[j] = j + 1 < n && fs[j + 1].leaf == fs[j].leaf &&
-				     fs[j + 1].reg == fs[j].reg &&
-				     fs[j + 1].lo == fs[j].lo
-			     ? run_end[j + 1]
-			     : j + 1;
+					     fs[j + 1].reg == fs[j].reg &&
+					     fs[j + 1].lo == fs[j].lo
+				     ? run_end[j + 1]
+				     : j + 1;
 	for (i = 0; i < n; i++) {
 		for (j = i + 1; j < n && fs[j].leaf == fs[i].leaf &&
 				fs[j].reg == fs[i].reg;
@@ -465,13 +476,15 @@ static int validate(const struct cc_field *fs, size_t n,
 			}
 			if (!(fs[i].vendors & fs[j].vendors))
 				continue;
-			if (fs[j].last < fs[i].first || fs[j].first > fs[i].last)
+			if (fs[j].last < fs[i].first ||
+			    fs[j].first > fs[i].last)
 				continue;
 			return cc_errf(e,
 				       "%s: field %s (CPUID.(0x%x).%s[%u:%u]) "
 				       "overlaps field %s (%s[%u:%u]) in %s for "
 				       "a shared vendor",
-				       files[file_of[j]], fs[j].name, fs[j].leaf,
+				       files[file_of[j]], fs[j].name,
+				       fs[j].leaf,
 				       cc_reg_name((enum cc_reg)fs[j].reg),
 				       fs[j].hi, fs[j].lo, fs[i].name,
 				       cc_reg_name((enum cc_reg)fs[i].reg),
@@ -498,11 +511,12 @@ static int validate(const struct cc_field *fs, size_t n,
 				if (!(by[a]->vendors & by[j]->vendors))
 					continue;
 				free(by);
-				return cc_errf(e,
-					       "%s: field name %s is used twice "
-					       "for the same vendor (also in %s)",
-					       files[file_of[y]], fs[y].name,
-					       files[file_of[x]]);
+				return cc_errf(
+					e,
+					"%s: field name %s is used twice "
+					"for the same vendor (also in %s)",
+					files[file_of[y]], fs[y].name,
+					files[file_of[x]]);
 			}
 	}
 	free(by);
@@ -532,8 +546,8 @@ void cc_defs_free(struct cc_defs *d)
 }
 
 static const char *const file_keys[] = {
-	"title", "fields", "kvm_rules", "consequences", "hints", "registers",
-	NULL,
+	"title", "fields",    "kvm_rules", "consequences",
+	"hints", "registers", NULL,
 };
 
 /* Append the fields of ROOT (from file P) to O, FILE_OF and PEND. */
@@ -541,7 +555,8 @@ static int load_fields(struct owned *o, const cJSON *root, const char *path,
 		       size_t p, size_t *n, size_t **file_of,
 		       struct defs_pending **pend, struct cc_err *e)
 {
-	const cJSON *it, *fields = cJSON_GetObjectItemCaseSensitive(root, "fields");
+	const cJSON *it,
+		*fields = cJSON_GetObjectItemCaseSensitive(root, "fields");
 	size_t idx = 0;
 
 	cJSON_ArrayForEach(it, root)
@@ -552,13 +567,16 @@ static int load_fields(struct owned *o, const cJSON *root, const char *path,
 	}
 	if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(root, "title")) ||
 	    (fields != NULL && !cJSON_IsArray(fields)))
-		return cc_errf(e, "%s: expected {\"title\": ..., \"fields\": "
-			       "[...]}", path);
+		return cc_errf(e,
+			       "%s: expected {\"title\": ..., \"fields\": "
+			       "[...]}",
+			       path);
 	cJSON_ArrayForEach(it, fields)
 	{
 		const char *hint, *zero;
 
-		o->fields = cc_xrealloc(o->fields, (*n + 1) * sizeof *o->fields);
+		o->fields =
+			cc_xrealloc(o->fields, (*n + 1) * sizeof *o->fields);
 		*file_of = cc_xrealloc(*file_of, (*n + 1) * sizeof **file_of);
 		*pend = cc_xrealloc(*pend, (*n + 1) * sizeof **pend);
 		(*file_of)[*n] = p;
@@ -620,8 +638,10 @@ struct cc_defs *cc_defs_load_files(const char *const *paths, size_t npaths,
 		r = cJSON_IsObject(root)
 			    ? load_fields(o, root, paths[p], p, &n, &file_of,
 					  &pend, e)
-			    : cc_errf(e, "%s: expected {\"title\": ..., "
-				      "\"fields\": [...]}", paths[p]);
+			    : cc_errf(e,
+				      "%s: expected {\"title\": ..., "
+				      "\"fields\": [...]}",
+				      paths[p]);
 		cJSON_Delete(root);
 		if (r < 0)
 			goto done;

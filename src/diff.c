@@ -434,7 +434,8 @@ static void conclude(struct cc_report *r, const struct cc_diff_opts *o,
 	if (r->vendor_mismatch || r->count[CC_SEV_INCOMPATIBLE] > 0)
 		r->verdict = CC_VERDICT_INCOMPATIBLE;
 	else if (r->count[CC_SEV_WARNING] + r->count[CC_SEV_INFO] + r->waived +
-			 r->host_dependent + r->unseen > 0)
+			 r->host_dependent + r->unseen >
+		 0)
 		r->verdict = CC_VERDICT_COMPATIBLE;
 	else
 		r->verdict = CC_VERDICT_IDENTICAL;
@@ -468,7 +469,8 @@ struct cc_report *cc_diff(const struct cc_set *src, const struct cc_set *dst,
 	w.src_xfeatures = xfeatures(src);
 	w.dst_xfeatures = xfeatures(dst);
 	w.guest = o->view == CC_VIEW_GUEST && d->kvm_rules != NULL;
-	w.profiles = src->kind == CC_KIND_PROFILE && dst->kind == CC_KIND_PROFILE;
+	w.profiles = src->kind == CC_KIND_PROFILE &&
+		     dst->kind == CC_KIND_PROFILE;
 	r->view = w.guest ? CC_VIEW_GUEST : CC_VIEW_RAW;
 	r->kvm_rules = w.guest ? d->kvm_rules : NULL;
 	r->kvm_hides_hint = cc_defs_hint(d, "kvm-hides");

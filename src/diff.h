@@ -50,7 +50,8 @@ struct cc_diff_opts {
  * which must outlive the report; the report's src and dst point at SRC
  * and DST. */
 struct cc_report *cc_diff(const struct cc_set *src, const struct cc_set *dst,
-			  const struct cc_defs *d, const struct cc_diff_opts *o);
+			  const struct cc_defs *d,
+			  const struct cc_diff_opts *o);
 /* Does waiver name W match finding F (name, spelling, alias, category
  * such as "power", or position "7.0.ebx[16]" / "CPUID.(7,0).EBX[16]")? */
 int cc_waiver_matches(const char *w, const struct cc_finding *f);

@@ -33,14 +33,14 @@ struct keep {
 struct priv {
 	struct keep *keeps; /* open addressing, nkeeps a power of two */
 	size_t nkeeps, usedkeeps;
-	size_t *bucket;     /* class index + 1, 0 = free; nbuckets pow2 */
+	size_t *bucket; /* class index + 1, 0 = free; nbuckets pow2 */
 	size_t nbuckets;
-	uint32_t *scratch;  /* the projection being built */
+	uint32_t *scratch; /* the projection being built */
 	size_t capscratch;
 };
 
 uint32_t fleet_seen(const struct cc_defs *d, const struct cc_field *fl,
-		   uint32_t leaf, uint32_t sub, int reg, uint32_t bits)
+		    uint32_t leaf, uint32_t sub, int reg, uint32_t bits)
 {
 	struct cc_judgement j;
 	uint32_t seen = 0;
@@ -82,8 +82,8 @@ static int always_blocks(const struct cc_defs *d, const struct cc_field *fl,
 	if (fl->severity == CC_SEV_INCOMPATIBLE)
 		return 1;
 	/* the guest view blocks on a lost flag KVM can offer (guest.h) */
-	cc_guest_judge(d, CC_VIEW_GUEST, fl, leaf, sub, reg,
-		       cc_field_mask(fl), &j);
+	cc_guest_judge(d, CC_VIEW_GUEST, fl, leaf, sub, reg, cc_field_mask(fl),
+		       &j);
 	return d->kvm_rules != NULL && j.offerable;
 }
 
@@ -403,9 +403,9 @@ int cc_fleet_add(struct cc_fleet *f, struct cc_set *s, const char *name,
 	}
 	host = &f->hosts[f->nhosts];
 	host->origin = cc_xstrdup(cc_set_label(s));
-	host->name = name ? cc_xstrdup(name)
-		   : s->origin ? fleet_stem(s->origin)
-			       : cc_xstrdup(s->name);
+	host->name = name        ? cc_xstrdup(name)
+		     : s->origin ? fleet_stem(s->origin)
+				 : cc_xstrdup(s->name);
 	k = find_class(f, s, p->scratch, n, hash_words(p->scratch, n), &isnew);
 	if (!isnew)
 		cc_set_free(s);
@@ -413,7 +413,8 @@ int cc_fleet_add(struct cc_fleet *f, struct cc_set *s, const char *name,
 	c = &f->classes[k];
 	if (c->nhosts == c->caphosts) {
 		c->caphosts = c->caphosts ? c->caphosts * 2 : 8;
-		c->hosts = cc_xrealloc(c->hosts, c->caphosts * sizeof *c->hosts);
+		c->hosts =
+			cc_xrealloc(c->hosts, c->caphosts * sizeof *c->hosts);
 	}
 	c->hosts[c->nhosts++] = f->nhosts++;
 	return 0;

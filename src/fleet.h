@@ -45,29 +45,29 @@ struct fleet_host {
 
 /* One feature a removal would add to a vendor's baseline. */
 struct fleet_gain {
-	size_t *classes;  /* the classes to remove (lacking the features) */
+	size_t *classes; /* the classes to remove (lacking the features) */
 	size_t nclasses;
-	size_t nhosts;    /* hosts in those classes */
+	size_t nhosts;                  /* hosts in those classes */
 	const struct cc_field **fields; /* what the baseline would gain */
 	size_t nfields;
 };
 
 struct fleet_vendor {
 	enum cc_vendor vendor;
-	size_t *classes;           /* the vendor's classes, ascending */
+	size_t *classes; /* the vendor's classes, ascending */
 	size_t nclasses;
 	size_t nhosts;
 	struct cc_baseline *baseline; /* sources = classes[] in order; owned */
-	struct fleet_gain *gains;  /* best first */
+	struct fleet_gain *gains;     /* best first */
 	size_t ngains;
 };
 
 struct fleet_class {
-	struct cc_set *rep;  /* the first host's dump (owned) */
-	uint32_t *view;      /* projected view: (leaf, sub, reg, value)... */
-	size_t nview;        /* words in view (4 per register kept) */
+	struct cc_set *rep; /* the first host's dump (owned) */
+	uint32_t *view;     /* projected view: (leaf, sub, reg, value)... */
+	size_t nview;       /* words in view (4 per register kept) */
 	uint64_t hash;
-	size_t *hosts;       /* host indices, ascending */
+	size_t *hosts; /* host indices, ascending */
 	size_t nhosts, caphosts;
 	/* filled by cc_fleet_analyze: */
 	char *name;          /* "Xeon Gold 6148 -hle -rtm" */
@@ -76,7 +76,7 @@ struct fleet_class {
 	size_t profile_richness; /* that profile's fixed set bits */
 	uint64_t runs[FLEET_MAX_PROFILES / 64]; /* bit i: it runs
 						  * cc_builtin_profiles[i] */
-	size_t group;        /* index of its mutual-migration group */
+	size_t group; /* index of its mutual-migration group */
 };
 
 /* One edge of the reduced graph: guests of class FROM can run on TO. */
@@ -85,23 +85,23 @@ struct fleet_edge {
 };
 
 struct cc_fleet {
-	const struct cc_defs *d;           /* borrowed */
+	const struct cc_defs *d; /* borrowed */
 	struct fleet_host *hosts;
 	size_t nhosts, caphosts;
 	struct fleet_class *classes;
 	size_t nclasses, capclasses;
 	/* filled by cc_fleet_analyze: */
-	uint64_t *reach;     /* nclasses x words: class i's guests can run on
+	uint64_t *reach; /* nclasses x words: class i's guests can run on
 			      * class j (direct judgement, i != j) */
-	size_t words;        /* uint64_t words per row of reach */
+	size_t words;    /* uint64_t words per row of reach */
 	struct fleet_edge *edges; /* transitive reduction of reach */
 	size_t nedges;
 	struct fleet_vendor *vendors; /* in order of first appearance */
 	size_t nvendors;
-	size_t largest;      /* class whose up-set is the largest group */
+	size_t largest; /* class whose up-set is the largest group */
 	size_t largest_hosts;
 	int analyzed;
-	void *priv;          /* projection cache, owned */
+	void *priv; /* projection cache, owned */
 };
 
 /* A new empty fleet over D (borrowed). */

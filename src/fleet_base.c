@@ -103,8 +103,8 @@ static int make_gain(const struct cc_fleet *f, struct fleet_vendor *v,
 	for (i = 0; i < v->nclasses; i++) {
 		if (h[s].have[i / 64] >> (i % 64) & 1)
 			continue;
-		g->classes = cc_xrealloc(g->classes,
-					 (g->nclasses + 1) * sizeof *g->classes);
+		g->classes = cc_xrealloc(g->classes, (g->nclasses +
+						      1) * sizeof *g->classes);
 		g->classes[g->nclasses++] = v->classes[i];
 		g->nhosts += f->classes[v->classes[i]].nhosts;
 	}
@@ -156,8 +156,8 @@ static struct fleet_vendor *vendor_of(struct cc_fleet *f, enum cc_vendor vd)
 	for (i = 0; i < f->nvendors; i++)
 		if (f->vendors[i].vendor == vd)
 			return &f->vendors[i];
-	f->vendors = cc_xrealloc(f->vendors,
-				 (f->nvendors + 1) * sizeof *f->vendors);
+	f->vendors =
+		cc_xrealloc(f->vendors, (f->nvendors + 1) * sizeof *f->vendors);
 	memset(&f->vendors[f->nvendors], 0, sizeof *f->vendors);
 	f->vendors[f->nvendors].vendor = vd;
 	return &f->vendors[f->nvendors++];
@@ -168,17 +168,18 @@ int fleet_vendor_baselines(struct cc_fleet *f, struct cc_err *e)
 	size_t i, k;
 
 	for (k = 0; k < f->nclasses; k++) {
-		struct fleet_vendor *v = vendor_of(f, f->classes[k].rep->vendor);
+		struct fleet_vendor *v =
+			vendor_of(f, f->classes[k].rep->vendor);
 
-		v->classes = cc_xrealloc(v->classes,
-					 (v->nclasses + 1) * sizeof *v->classes);
+		v->classes = cc_xrealloc(v->classes, (v->nclasses +
+						      1) * sizeof *v->classes);
 		v->classes[v->nclasses++] = k;
 		v->nhosts += f->classes[k].nhosts;
 	}
 	for (i = 0; i < f->nvendors; i++) {
 		struct fleet_vendor *v = &f->vendors[i];
-		const struct cc_set **src = cc_xcalloc(v->nclasses,
-						       sizeof *src);
+		const struct cc_set **src =
+			cc_xcalloc(v->nclasses, sizeof *src);
 		struct cc_profile_opts po;
 		char name[32];
 
@@ -188,8 +189,8 @@ int fleet_vendor_baselines(struct cc_fleet *f, struct cc_err *e)
 		po.name = name;
 		for (k = 0; k < v->nclasses; k++)
 			src[k] = f->classes[v->classes[k]].rep;
-		v->baseline = cc_profile_baseline(src, v->nclasses, f->d, &po,
-						  e);
+		v->baseline =
+			cc_profile_baseline(src, v->nclasses, f->d, &po, e);
 		free(src);
 		if (v->baseline == NULL)
 			return -1;

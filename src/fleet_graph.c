@@ -122,7 +122,8 @@ static void reduce(struct cc_fleet *f)
 			if (j == i || !BIT(lead, j) || !BIT(&c[i * w], j))
 				continue;
 			for (k = 0; k < w && !implied; k++) {
-				uint64_t z = c[i * w + k] & t[j * w + k] & lead[k];
+				uint64_t z = c[i * w + k] & t[j * w + k] &
+					     lead[k];
 
 				if (k == i / 64)
 					z &= ~(1ull << (i % 64));

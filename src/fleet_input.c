@@ -92,8 +92,8 @@ static void add_lines(struct fleet_specs *s, char *list)
 		while (*line == ' ' || *line == '\t')
 			line++;
 		end = line + strlen(line);
-		while (end > line && (end[-1] == ' ' || end[-1] == '\t' ||
-				      end[-1] == '\r'))
+		while (end > line &&
+		       (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
 			*--end = '\0';
 		if (*line == '\0' || *line == '#')
 			continue;

@@ -77,9 +77,9 @@ static void put_label(struct cc_buf *b, const char *prefix, const char *name)
 
 	for (; *name && n < K8S_NAME_MAX; name++)
 		v[n++] = alnum(*name) || *name == '.' || *name == '_' ||
-				 *name == '-'
-			 ? *name
-			 : '-';
+					 *name == '-'
+				 ? *name
+				 : '-';
 	while (s < n && !alnum(v[s]))
 		s++;
 	while (n > s && !alnum(v[n - 1]))
@@ -93,10 +93,14 @@ static void put_label(struct cc_buf *b, const char *prefix, const char *name)
 static const char *vendor_label(enum cc_vendor v)
 {
 	switch (v) {
-	case CC_VENDOR_INTEL: return "Intel";
-	case CC_VENDOR_AMD: return "AMD";
-	case CC_VENDOR_HYGON: return "Hygon";
-	default: return cc_vendor_name(v);
+	case CC_VENDOR_INTEL:
+		return "Intel";
+	case CC_VENDOR_AMD:
+		return "AMD";
+	case CC_VENDOR_HYGON:
+		return "Hygon";
+	default:
+		return cc_vendor_name(v);
 	}
 }
 
@@ -104,7 +108,7 @@ static void class_labels(struct cc_buf *b, const struct cc_fleet *f,
 			 const struct fleet_class *c)
 {
 	unsigned vendor = c->rep->vendor == CC_VENDOR_OTHER ? 0
-							     : c->rep->vendor;
+							    : c->rep->vendor;
 	size_t i, x;
 
 	put_label(b, "cpu-vendor.node.kubevirt.io",
@@ -163,8 +167,9 @@ void fleet_labels(struct cc_buf *b, const struct cc_fleet *f, int json)
 		class_labels(&lines[i], f, &f->classes[i]);
 	}
 	if (json)
-		cc_buf_puts(b, "{\n  \"schema\": \"cpucompat-labels/1\",\n"
-			       "  \"hosts\": [");
+		cc_buf_puts(b,
+			    "{\n  \"schema\": \"cpucompat-labels/1\",\n"
+			    "  \"hosts\": [");
 	for (i = 0; i < f->nhosts; i++) {
 		const struct fleet_host *h = &f->hosts[i];
 

@@ -80,8 +80,9 @@ static uint32_t view_value(const struct fleet_class *c, uint32_t leaf,
 		size_t mid = lo + (hi - lo) / 2;
 		const uint32_t *w = &c->view[1 + 4 * mid];
 
-		if (w[0] < leaf || (w[0] == leaf && (w[1] < sub ||
-						     (w[1] == sub && w[2] < reg))))
+		if (w[0] < leaf ||
+		    (w[0] == leaf &&
+		     (w[1] < sub || (w[1] == sub && w[2] < reg))))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -96,9 +97,9 @@ static uint32_t view_value(const struct fleet_class *c, uint32_t leaf,
 }
 
 /* Name the subset fields of BITS at (LEAF, SUB, REG) into B ("-name"). */
-static void name_bits(const struct cc_defs *d, unsigned vendor,
-		      uint32_t leaf, uint32_t sub, int reg, uint32_t bits,
-		      struct cc_buf *b, size_t *count)
+static void name_bits(const struct cc_defs *d, unsigned vendor, uint32_t leaf,
+		      uint32_t sub, int reg, uint32_t bits, struct cc_buf *b,
+		      size_t *count)
 {
 	size_t fb, fe, i;
 
@@ -138,9 +139,9 @@ static int cmp_ukey(const void *pa, const void *pb)
 
 /* Values of non-flag fields at key U where class K differs from a
  * sibling (SIB[0..NSIB)), as " name=value", into B. */
-static void name_values(const struct cc_fleet *f, size_t k,
-			const size_t *sib, size_t nsib, const struct ukey *u,
-			unsigned vendor, struct cc_buf *b, size_t *count)
+static void name_values(const struct cc_fleet *f, size_t k, const size_t *sib,
+			size_t nsib, const struct ukey *u, unsigned vendor,
+			struct cc_buf *b, size_t *count)
 {
 	const struct fleet_class *c = &f->classes[k];
 	uint32_t cv = view_value(c, u->leaf, u->sub, u->reg);
@@ -157,10 +158,13 @@ static void name_values(const struct cc_fleet *f, size_t k,
 			continue;
 		for (j = 0; j < nsib; j++)
 			if ((view_value(&f->classes[sib[j]], u->leaf, u->sub,
-					u->reg) ^ cv) & m)
+					u->reg) ^
+			     cv) &
+			    m)
 				break;
 		if (j < nsib && (*count)++ < MAX_NAMED)
-			cc_buf_printf(b, " %s=%u", fl->name, (cv & m) >> fl->lo);
+			cc_buf_printf(b, " %s=%u", fl->name,
+				      (cv & m) >> fl->lo);
 	}
 }
 
@@ -189,7 +193,7 @@ static void lacks(const struct cc_fleet *f, size_t k, struct cc_buf *b)
 {
 	const struct fleet_class *c = &f->classes[k];
 	unsigned vendor = c->rep->vendor == CC_VENDOR_OTHER ? 0
-							     : c->rep->vendor;
+							    : c->rep->vendor;
 	struct ukey *u = NULL;
 	size_t *sib = cc_xmalloc(f->nclasses * sizeof *sib);
 	size_t n = 0, cap = 0, nsib = 0, i, x, count = 0;

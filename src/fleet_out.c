@@ -67,7 +67,8 @@ static void text_vendor(struct cc_buf *b, const struct cc_fleet *f,
 			n += bl->costs[i].source == k;
 		if (n == 0)
 			continue;
-		cc_buf_printf(b, "    class %zu gives up %zu:", v->classes[k], n);
+		cc_buf_printf(b, "    class %zu gives up %zu:", v->classes[k],
+			      n);
 		for (i = 0, j = 0; i < bl->ncosts && j < 8; i++)
 			if (bl->costs[i].source == k && ++j)
 				cc_buf_printf(b, " %s",
@@ -97,14 +98,16 @@ void fleet_text(struct cc_buf *b, const struct cc_fleet *f, size_t nbad,
 {
 	size_t i, j;
 
-	cc_buf_printf(b, "fleet: %zu host%s in %zu class%s of equal guest "
-			 "CPUID, %zu vendor%s",
+	cc_buf_printf(b,
+		      "fleet: %zu host%s in %zu class%s of equal guest "
+		      "CPUID, %zu vendor%s",
 		      f->nhosts, f->nhosts == 1 ? "" : "s", f->nclasses,
 		      f->nclasses == 1 ? "" : "es", f->nvendors,
 		      f->nvendors == 1 ? "" : "s");
 	if (nbad)
-		cc_buf_printf(b, "; %zu input%s could not be read (see "
-				 "above)",
+		cc_buf_printf(b,
+			      "; %zu input%s could not be read (see "
+			      "above)",
 			      nbad, nbad == 1 ? "" : "s");
 	cc_buf_puts(b, "\n\nclasses:\n");
 	for (i = 0; i < f->nclasses; i++) {
@@ -117,8 +120,9 @@ void fleet_text(struct cc_buf *b, const struct cc_fleet *f, size_t nbad,
 		cc_buf_puts(b, "\n");
 		text_hosts(b, f, c->hosts, c->nhosts, all);
 	}
-	cc_buf_puts(b, "\nmigration order (A -> B: guests of A can run on B, "
-		       "and on everything B leads to):\n");
+	cc_buf_puts(b,
+		    "\nmigration order (A -> B: guests of A can run on B, "
+		    "and on everything B leads to):\n");
 	for (i = 0; i < f->nclasses; i++) {
 		int any = 0;
 
@@ -140,10 +144,11 @@ void fleet_text(struct cc_buf *b, const struct cc_fleet *f, size_t nbad,
 		text_vendor(b, f, &f->vendors[i], all);
 	for (i = 0, j = 0; i < f->nclasses; i++)
 		j += cc_fleet_reaches(f, f->largest, i);
-	cc_buf_printf(b, "\nlargest group with a common profile: %zu host%s "
-			 "in %zu class%s can run guests of class %zu (%s) "
-			 "unchanged;\nits profile: cpucompat generate --name "
-			 "NAME %s\n",
+	cc_buf_printf(b,
+		      "\nlargest group with a common profile: %zu host%s "
+		      "in %zu class%s can run guests of class %zu (%s) "
+		      "unchanged;\nits profile: cpucompat generate --name "
+		      "NAME %s\n",
 		      f->largest_hosts, f->largest_hosts == 1 ? "" : "s", j,
 		      j == 1 ? "" : "es", f->largest,
 		      f->classes[f->largest].name,
@@ -202,9 +207,11 @@ static void json_vendor(struct cc_buf *b, const struct fleet_vendor *v)
 		for (i = 0; i < bl->ncosts; i++) {
 			if (bl->costs[i].source != k)
 				continue;
-			cc_buf_printf(b, "%s", first ? (j++ ? ", " : "") : ", ");
+			cc_buf_printf(b, "%s",
+				      first ? (j++ ? ", " : "") : ", ");
 			if (first)
-				cc_buf_printf(b, "{\"class\": %zu, \"fields\": [",
+				cc_buf_printf(b,
+					      "{\"class\": %zu, \"fields\": [",
 					      v->classes[k]);
 			cc_json_put_string(b, bl->costs[i].field->name);
 			first = 0;
@@ -216,8 +223,9 @@ static void json_vendor(struct cc_buf *b, const struct fleet_vendor *v)
 	for (i = 0; i < v->ngains; i++) {
 		const struct fleet_gain *g = &v->gains[i];
 
-		cc_buf_printf(b, "%s{\"hosts\": %zu, \"classes\": ",
-			      i ? ", " : "", g->nhosts);
+		cc_buf_printf(b,
+			      "%s{\"hosts\": %zu, \"classes\": ", i ? ", " : "",
+			      g->nhosts);
 		json_ids(b, g->classes, g->nclasses);
 		cc_buf_puts(b, ", \"adds\": [");
 		for (j = 0; j < g->nfields; j++) {
@@ -234,9 +242,10 @@ void fleet_json(struct cc_buf *b, const struct cc_fleet *f, size_t nbad)
 {
 	size_t i, j, n = 0, *up;
 
-	cc_buf_printf(b, "{\n  \"schema\": \"cpucompat-fleet/1\",\n"
-			 "  \"command\": \"fleet\",\n  \"hosts\": %zu,\n"
-			 "  \"unreadable\": %zu,\n  \"classes\": [\n",
+	cc_buf_printf(b,
+		      "{\n  \"schema\": \"cpucompat-fleet/1\",\n"
+		      "  \"command\": \"fleet\",\n  \"hosts\": %zu,\n"
+		      "  \"unreadable\": %zu,\n  \"classes\": [\n",
 		      f->nhosts, nbad);
 	for (i = 0; i < f->nclasses; i++) {
 		json_class(b, f, i);
@@ -256,8 +265,9 @@ void fleet_json(struct cc_buf *b, const struct cc_fleet *f, size_t nbad)
 	for (j = 0; j < f->nclasses; j++)
 		if (cc_fleet_reaches(f, f->largest, j))
 			up[n++] = j;
-	cc_buf_printf(b, "  ],\n  \"largest_group\": {\"guest_class\": %zu, "
-			 "\"hosts\": %zu, \"classes\": ",
+	cc_buf_printf(b,
+		      "  ],\n  \"largest_group\": {\"guest_class\": %zu, "
+		      "\"hosts\": %zu, \"classes\": ",
 		      f->largest, f->largest_hosts);
 	json_ids(b, up, n);
 	cc_buf_puts(b, "}\n}\n");
@@ -278,10 +288,11 @@ void fleet_dot(struct cc_buf *b, const struct cc_fleet *f)
 {
 	size_t i, v, k;
 
-	cc_buf_puts(b, "// cpucompat fleet: an arrow A -> B means guests of "
-		       "class A can run on class B\n"
-		       "digraph fleet {\n  rankdir=BT;\n"
-		       "  node [shape=box, fontname=\"sans-serif\"];\n");
+	cc_buf_puts(b,
+		    "// cpucompat fleet: an arrow A -> B means guests of "
+		    "class A can run on class B\n"
+		    "digraph fleet {\n  rankdir=BT;\n"
+		    "  node [shape=box, fontname=\"sans-serif\"];\n");
 	for (v = 0; v < f->nvendors; v++) {
 		const struct fleet_vendor *fv = &f->vendors[v];
 

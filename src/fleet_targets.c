@@ -21,8 +21,9 @@ static char *reason(const struct cc_report *r)
 
 	cc_buf_init(&b);
 	if (r->vendor_mismatch) {
-		cc_buf_printf(&b, "vendor mismatch: the guest's is %s, the "
-				  "hosts' %s",
+		cc_buf_printf(&b,
+			      "vendor mismatch: the guest's is %s, the "
+			      "hosts' %s",
 			      r->source.vendor_id, r->target.vendor_id);
 		return b.data;
 	}
@@ -148,8 +149,9 @@ void fleet_targets_text(struct cc_buf *b, const struct cc_fleet *f,
 {
 	size_t i;
 
-	cc_buf_printf(b, "guest %s: can move to %zu of %zu hosts (%zu of %zu "
-			 "classes)\n",
+	cc_buf_printf(b,
+		      "guest %s: can move to %zu of %zu hosts (%zu of %zu "
+		      "classes)\n",
 		      cc_set_label(guest), t->okhosts, f->nhosts, t->nok,
 		      f->nclasses);
 	if (t->nok)
@@ -190,17 +192,20 @@ void fleet_targets_json(struct cc_buf *b, const struct cc_fleet *f,
 {
 	size_t i;
 
-	cc_buf_puts(b, "{\n  \"schema\": \"cpucompat-targets/1\",\n"
-		       "  \"command\": \"targets\",\n  \"guest\": ");
+	cc_buf_puts(b,
+		    "{\n  \"schema\": \"cpucompat-targets/1\",\n"
+		    "  \"command\": \"targets\",\n  \"guest\": ");
 	cc_json_put_string(b, cc_set_label(guest));
-	cc_buf_printf(b, ",\n  \"fleet_hosts\": %zu,\n  \"targets\": ",
-		      f->nhosts);
+	cc_buf_printf(b,
+		      ",\n  \"fleet_hosts\": %zu,\n  \"targets\": ", f->nhosts);
 	json_hosts(b, f, t->ok, t->nok);
 	cc_buf_puts(b, ",\n  \"blocked\": [");
 	for (i = 0; i < t->nr; i++) {
-		cc_buf_puts(b, i ? ",\n    {\"reason\": " : "\n    {\"reason\": ");
+		cc_buf_puts(b,
+			    i ? ",\n    {\"reason\": " : "\n    {\"reason\": ");
 		cc_json_put_string(b, t->r[i].why);
-		cc_buf_printf(b, ", \"count\": %zu, \"hosts\": ", t->r[i].nhosts);
+		cc_buf_printf(b,
+			      ", \"count\": %zu, \"hosts\": ", t->r[i].nhosts);
 		json_hosts(b, f, t->r[i].classes, t->r[i].nclasses);
 		cc_buf_puts(b, "}");
 	}

@@ -15,14 +15,14 @@
 #include "fleet.h"
 
 struct fleet_reason {
-	char *why;       /* "vendor mismatch" or "lacks avx512_vnni, ..." */
+	char *why; /* "vendor mismatch" or "lacks avx512_vnni, ..." */
 	size_t *classes;
 	size_t nclasses;
 	size_t nhosts;
 };
 
 struct fleet_targets {
-	size_t *ok;      /* classes that can run the guest */
+	size_t *ok; /* classes that can run the guest */
 	size_t nok, okhosts;
 	struct fleet_reason *r; /* the others, most hosts first */
 	size_t nr;

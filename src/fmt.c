@@ -22,8 +22,8 @@
 #include "fmt.h"
 
 const struct fmt *const fmt_table[] = {
-	&fmt_native,  &fmt_cpuid_r,     &fmt_libvirt,     &fmt_aida64,
-	&fmt_chv,     &fmt_chv_profile, &fmt_firecracker, NULL,
+	&fmt_native, &fmt_cpuid_r,     &fmt_libvirt,     &fmt_aida64,
+	&fmt_chv,    &fmt_chv_profile, &fmt_firecracker, NULL,
 };
 
 const struct fmt *fmt_find(const char *name)
@@ -69,8 +69,9 @@ static const struct {
 	{&fmt_chv_profile, "Cloud Hypervisor profiles adjust chosen leaves"},
 	/* templates modify chosen registers; fingerprints hold the guest CPUID
 	 * Firecracker configured, which omits leaves like CpuIdEntry lists */
-	{&fmt_firecracker, "Firecracker templates and fingerprints list "
-			   "chosen leaves"},
+	{&fmt_firecracker,
+	 "Firecracker templates and fingerprints list "
+	 "chosen leaves"},
 };
 
 static int omits_leaves(const struct fmt *f)
@@ -95,8 +96,8 @@ static int may_be_empty(uint32_t leaf)
 
 /* The range at BASE (0 or 0x80000000): its leaves from the highest one
  * present up to its maximum; -1 and E naming the first missing. */
-static int check_tail(const struct cc_set *s, const char *file,
-		      uint32_t base, struct cc_err *e)
+static int check_tail(const struct cc_set *s, const char *file, uint32_t base,
+		      struct cc_err *e)
 {
 	uint32_t max = cc_set_range_max(s, base), hi = base, leaf;
 	size_t i;
@@ -136,7 +137,8 @@ static struct cc_set *read_checked(const struct fmt *f, const char *buf,
 {
 	struct cc_set *s = f->read(buf, len, name, opts, e);
 
-	if (s != NULL && !omits_leaves(f) && fmt_check_complete(s, name, e) < 0) {
+	if (s != NULL && !omits_leaves(f) &&
+	    fmt_check_complete(s, name, e) < 0) {
 		cc_set_free(s);
 		return NULL;
 	}
@@ -159,7 +161,8 @@ struct cc_set *fmt_load_buffer(const char *buf, size_t len, const char *name,
 		f = fmt_find(format);
 		if (f == NULL || f->read == NULL) {
 			list_names(names, sizeof names, 0);
-			return cc_errf(e, "unknown input format '%s' (known: %s)",
+			return cc_errf(e,
+				       "unknown input format '%s' (known: %s)",
 				       format, names),
 			       NULL;
 		}
@@ -186,8 +189,9 @@ struct cc_set *fmt_load_buffer(const char *buf, size_t len, const char *name,
 				f = fmt_table[i];
 				clen += (size_t)snprintf(
 					cands + clen,
-					sizeof cands > clen ? sizeof cands - clen
-							    : 0,
+					sizeof cands > clen
+						? sizeof cands - clen
+						: 0,
 					"%s%s", clen ? ", " : "", f->name);
 			}
 		}
@@ -297,8 +301,7 @@ const char *fmt_json_hex32(const struct cJSON *j, uint32_t *v)
 	return fmt_hex_problem(j->valuestring, n);
 }
 
-int fmt_next_line(const char *buf, size_t len, size_t *pos,
-		  struct fmt_line *l)
+int fmt_next_line(const char *buf, size_t len, size_t *pos, struct fmt_line *l)
 {
 	size_t s = *pos, e;
 
@@ -369,10 +372,9 @@ int fmt_msr_value(const char *value, uint32_t *hi, uint32_t *lo)
 int fmt_indexed_leaf(uint32_t leaf)
 {
 	static const uint32_t leaves[] = {
-		0x4,	    0x7,	0xb,	    0xd,	0xf,
-		0x10,	    0x12,	0x14,	    0x17,	0x18,
-		0x1d,	    0x1e,	0x1f,	    0x20,	0x23,
-		0x24,	    0x8000001d, 0x80000020, 0x80000026,
+		0x4,  0x7,  0xb,        0xd,        0xf,        0x10, 0x12,
+		0x14, 0x17, 0x18,       0x1d,       0x1e,       0x1f, 0x20,
+		0x23, 0x24, 0x8000001d, 0x80000020, 0x80000026,
 	};
 	size_t i;
 
@@ -432,7 +434,8 @@ int fmt_check_expand(const struct cc_set *s, const struct cc_leaf *l,
 }
 
 int fmt_each_row(const struct cc_set *s, const char *holder, const char *what,
-		 void (*row)(struct cc_buf *b, const struct fmt_row *r, void *ctx),
+		 void (*row)(struct cc_buf *b, const struct fmt_row *r,
+			     void *ctx),
 		 struct cc_buf *b, void *ctx, struct cc_err *e)
 {
 	size_t i;

@@ -66,13 +66,16 @@ int fmt_check_complete(const struct cc_set *s, const char *file,
 		       struct cc_err *e);
 
 /* Per-format entry points (fmt_*.c). */
-extern const struct fmt fmt_native;       /* "json": ours (fmt_native.c) */
-extern const struct fmt fmt_cpuid_r;      /* "cpuid-r" (fmt_cpuid_r.c) */
-extern const struct fmt fmt_libvirt;      /* "libvirt" (fmt_libvirt.c, expat) */
-extern const struct fmt fmt_aida64;       /* "aida64", read only (fmt_aida64.c) */
-extern const struct fmt fmt_chv;          /* "cloud-hypervisor": CpuIdEntry list (fmt_chv.c) */
-extern const struct fmt fmt_chv_profile;  /* "cloud-hypervisor-profile" (fmt_chv.c) */
-extern const struct fmt fmt_firecracker;  /* "firecracker": template or fingerprint (fmt_firecracker.c) */
+extern const struct fmt fmt_native;  /* "json": ours (fmt_native.c) */
+extern const struct fmt fmt_cpuid_r; /* "cpuid-r" (fmt_cpuid_r.c) */
+extern const struct fmt fmt_libvirt; /* "libvirt" (fmt_libvirt.c, expat) */
+extern const struct fmt fmt_aida64;  /* "aida64", read only (fmt_aida64.c) */
+extern const struct fmt
+	fmt_chv; /* "cloud-hypervisor": CpuIdEntry list (fmt_chv.c) */
+extern const struct fmt
+	fmt_chv_profile; /* "cloud-hypervisor-profile" (fmt_chv.c) */
+extern const struct fmt
+	fmt_firecracker; /* "firecracker": template or fingerprint (fmt_firecracker.c) */
 
 /* Shared parsing helpers for readers. */
 /* JSON readers parse with cc_json_parse (cc_json.h): located errors. */
@@ -96,8 +99,7 @@ struct fmt_line {
 };
 /* Next line of BUF at *POS into L (L->no counts up), trimmed; 0 at the
  * end of the buffer. */
-int fmt_next_line(const char *buf, size_t len, size_t *pos,
-		  struct fmt_line *l);
+int fmt_next_line(const char *buf, size_t len, size_t *pos, struct fmt_line *l);
 
 /* Detection: the first byte of BUF that is not blank or a newline (0 when
  * none); whether KEY occurs in BUF as a JSON member name ("KEY" then a
@@ -128,9 +130,9 @@ struct fmt_staged;
 struct fmt_stage {
 	struct fmt_staged *v; /* entries in file order */
 	size_t n, cap;
-	size_t *slot;  /* hash of (leaf, first): entry index + 1, 0 = free */
-	size_t nslot;  /* a power of two, or 0 */
-	int unsorted;  /* an entry came out of order: SLOT is in use */
+	size_t *slot; /* hash of (leaf, first): entry index + 1, 0 = free */
+	size_t nslot; /* a power of two, or 0 */
+	int unsorted; /* an entry came out of order: SLOT is in use */
 };
 void fmt_stage_init(struct fmt_stage *st);
 void fmt_stage_free(struct fmt_stage *st);
@@ -174,7 +176,8 @@ struct fmt_row {
  * each register is fully known (HOLDER as for fmt_full_reg) and each range
  * may be expanded (WHAT as for fmt_check_expand).  -1 and E otherwise. */
 int fmt_each_row(const struct cc_set *s, const char *holder, const char *what,
-		 void (*row)(struct cc_buf *b, const struct fmt_row *r, void *ctx),
+		 void (*row)(struct cc_buf *b, const struct fmt_row *r,
+			     void *ctx),
 		 struct cc_buf *b, void *ctx, struct cc_err *e);
 
 #endif

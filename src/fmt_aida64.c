@@ -100,8 +100,9 @@ static int parse_subleaf(const struct fmt_line *l, size_t i, const char *name,
 	while (tn > 0 && fmt_is_blank(q[tn - 1]))
 		tn--;
 	if (fmt_parse_hex32(q, tn, &out->sub) < 0)
-		return cc_errf(e, "%s:%d: subleaf [SL %.*s]: expected a hex "
-				  "number (%s)",
+		return cc_errf(e,
+			       "%s:%d: subleaf [SL %.*s]: expected a hex "
+			       "number (%s)",
 			       name, l->no, (int)tn, q, fmt_hex_problem(q, tn));
 	out->has_sub = 1;
 	return 1;
@@ -133,8 +134,9 @@ static int parse_cpuid(const struct fmt_line *l, const char *name,
 	if (!(j == tn && tn >= 8) && !(t[0] >= '0' && t[0] <= '9'))
 		return 0; /* a heading such as "CPUID Manufacturer" */
 	if (fmt_parse_hex32(t, tn, &out->leaf) < 0)
-		return cc_errf(e, "%s:%d: leaf \"%.*s\": expected 8 hex digits "
-				  "(%s)",
+		return cc_errf(e,
+			       "%s:%d: leaf \"%.*s\": expected 8 hex digits "
+			       "(%s)",
 			       name, l->no, (int)tn, t, fmt_hex_problem(t, tn));
 	i += tn;
 	while (i < l->n && fmt_is_blank(l->p[i])) {
@@ -148,8 +150,9 @@ static int parse_cpuid(const struct fmt_line *l, const char *name,
 	while (i < l->n && fmt_is_blank(l->p[i]))
 		i++;
 	if (!sep)
-		return cc_errf(e, "%s:%d: expected ':' or blanks after leaf "
-				  "%.*s",
+		return cc_errf(e,
+			       "%s:%d: expected ':' or blanks after leaf "
+			       "%.*s",
 			       name, l->no, (int)tn, t);
 	for (r = 0; r < CC_NREGS; r++) {
 		if (i >= l->n)
@@ -173,11 +176,12 @@ static int parse_cpuid(const struct fmt_line *l, const char *name,
 		i += tn;
 		if (r < CC_NREGS - 1) {
 			if (i >= l->n)
-				return cc_errf(e,
-					       "%s:%d: truncated line: expected "
-					       "4 registers EAX-EBX-ECX-EDX, "
-					       "got %d",
-					       name, l->no, r + 1);
+				return cc_errf(
+					e,
+					"%s:%d: truncated line: expected "
+					"4 registers EAX-EBX-ECX-EDX, "
+					"got %d",
+					name, l->no, r + 1);
 			if (l->p[i] != '-')
 				return cc_errf(e,
 					       "%s:%d: expected '-' after %s, "
@@ -256,14 +260,14 @@ static int aida64_detect(const char *buf, size_t len)
 }
 
 struct aida_state {
-	int nblocks;   /* blocks started so far */
-	int cur;       /* current block, -1 outside any */
-	int pending;   /* a CPU banner was seen: the next CPUID line starts a block */
-	int any;       /* the current block has CPUID lines */
+	int nblocks; /* blocks started so far */
+	int cur;     /* current block, -1 outside any */
+	int pending; /* a CPU banner was seen: the next CPUID line starts a block */
+	int any;     /* the current block has CPUID lines */
 	uint32_t prev_leaf;
 	uint32_t rank; /* subleaf of the previous line */
 	int prev_valid;
-	int want;      /* the block asked for */
+	int want;                             /* the block asked for */
 	uint32_t inferred[AIDA_MAX_INFERRED]; /* leaves numbered by order */
 	size_t ninferred;
 };
@@ -373,17 +377,17 @@ static int read_lines(struct aida_state *st, struct fmt_stage *stage,
 			continue;
 		c = fmt_stage_put(stage, al.leaf, al.sub, al.sub, NULL);
 		if (c == NULL)
-			return cc_errf(e,
-				       "%s:%d: duplicate leaf %08X subleaf %02X "
-				       "in CPU block %d",
-				       name, l.no, al.leaf, al.sub, st->want);
+			return cc_errf(
+				e,
+				"%s:%d: duplicate leaf %08X subleaf %02X "
+				"in CPU block %d",
+				name, l.no, al.leaf, al.sub, st->want);
 		memcpy(c->reg, al.reg, sizeof c->reg);
 	}
 	return lines;
 }
 
-static struct cc_set *aida64_read(const char *buf, size_t len,
-				  const char *name,
+static struct cc_set *aida64_read(const char *buf, size_t len, const char *name,
 				  const struct fmt_opts *opts, struct cc_err *e)
 {
 	struct cc_set *s = cc_set_new(name, CC_KIND_DUMP);
@@ -405,8 +409,9 @@ static struct cc_set *aida64_read(const char *buf, size_t len,
 		goto fail;
 	}
 	if (st.want >= st.nblocks) {
-		cc_errf(e, "%s: no CPU block %d in this file: it has %d CPU "
-			   "block%s, numbered 0 to %d",
+		cc_errf(e,
+			"%s: no CPU block %d in this file: it has %d CPU "
+			"block%s, numbered 0 to %d",
 			name, st.want, st.nblocks, st.nblocks == 1 ? "" : "s",
 			st.nblocks - 1);
 		goto fail;

@@ -86,8 +86,9 @@ static int member_u32(const cJSON *obj, const char *key, int optional,
 		return 0;
 	why = cc_json_u32(j, v);
 	if (why != NULL)
-		return cc_errf(e, "%s: %s.%s: expected an integer "
-				  "0..4294967295 (%s)",
+		return cc_errf(e,
+			       "%s: %s.%s: expected an integer "
+			       "0..4294967295 (%s)",
 			       name, where, key, why);
 	return 0;
 }
@@ -106,8 +107,8 @@ static cJSON *parse_one_cpu(const char *buf, size_t len, const char *name,
 
 /* The CpuIdEntry list of ROOT: ROOT itself, or the first "common_cpuid"
  * member anywhere in it (its JSON path into PATH); NULL with E. */
-static const cJSON *entry_list(const cJSON *root, const char *name,
-			       char *path, size_t cap, struct cc_err *e)
+static const cJSON *entry_list(const cJSON *root, const char *name, char *path,
+			       size_t cap, struct cc_err *e)
 {
 	const cJSON *list;
 
@@ -116,13 +117,15 @@ static const cJSON *entry_list(const cJSON *root, const char *name,
 		return root;
 	list = find_key(root, "common_cpuid", path, cap, 0);
 	if (list == NULL)
-		return cc_errf(e, "%s: expected a CpuIdEntry array, bare or "
-				  "under a \"common_cpuid\" key",
+		return cc_errf(e,
+			       "%s: expected a CpuIdEntry array, bare or "
+			       "under a \"common_cpuid\" key",
 			       name),
 		       NULL;
 	if (!cJSON_IsArray(list))
-		return cc_errf(e, "%s: %s: expected an array of CpuIdEntry "
-				  "objects, got %s",
+		return cc_errf(e,
+			       "%s: %s: expected an array of CpuIdEntry "
+			       "objects, got %s",
 			       name, path, cc_json_type(list)),
 		       NULL;
 	return list;
@@ -130,8 +133,7 @@ static const cJSON *entry_list(const cJSON *root, const char *name,
 
 /* Stage CpuIdEntry IT, number IDX of the list at PATH; -1 with E. */
 static int read_entry(const cJSON *it, const char *path, size_t idx,
-		      const char *name, struct fmt_stage *st,
-		      struct cc_err *e)
+		      const char *name, struct fmt_stage *st, struct cc_err *e)
 {
 	static const char *const keys[CC_NREGS] = {"eax", "ebx", "ecx", "edx"};
 	uint32_t fn, index = 0, flags = 0, v[CC_NREGS];
@@ -140,8 +142,9 @@ static int read_entry(const cJSON *it, const char *path, size_t idx,
 	int r;
 
 	if (!cJSON_IsObject(it))
-		return cc_errf(e, "%s: %s[%zu]: expected a CpuIdEntry object, "
-				  "got %s",
+		return cc_errf(e,
+			       "%s: %s[%zu]: expected a CpuIdEntry object, "
+			       "got %s",
 			       name, path, idx, cc_json_type(it));
 	snprintf(where, sizeof where, "%s[%zu]", path, idx);
 	if (member_u32(it, "function", 0, &fn, name, where, e) < 0 ||
@@ -153,8 +156,9 @@ static int read_entry(const cJSON *it, const char *path, size_t idx,
 			return -1;
 	l = fmt_stage_put(st, fn, index, index, NULL);
 	if (l == NULL)
-		return cc_errf(e, "%s: %s[%zu]: duplicate function 0x%x index "
-				  "%u",
+		return cc_errf(e,
+			       "%s: %s[%zu]: duplicate function 0x%x index "
+			       "%u",
 			       name, path, idx, fn, index);
 	memcpy(l->reg, v, sizeof l->reg);
 	l->flags = flags;
@@ -191,8 +195,7 @@ static struct cc_set *chv_read(const char *buf, size_t len, const char *name,
 		goto fail;
 	}
 	if (fmt_stage_flush(&st, s, &bad) < 0) {
-		cc_errf(e, "%s: %s[%zu]: overlapping entries", name, path,
-			bad);
+		cc_errf(e, "%s: %s[%zu]: overlapping entries", name, path, bad);
 		goto fail;
 	}
 	cJSON_Delete(root);
@@ -255,8 +258,9 @@ static int chv_write(struct cc_buf *out, const struct cc_set *s,
  */
 const struct fmt fmt_chv = {
 	.name = "cloud-hypervisor",
-	.description = "Cloud Hypervisor CpuIdEntry list (bare or under "
-		       "\"common_cpuid\")",
+	.description =
+		"Cloud Hypervisor CpuIdEntry list (bare or under "
+		"\"common_cpuid\")",
 	.detect = chv_detect,
 	.read = chv_read,
 	.write = chv_write,
@@ -302,7 +306,7 @@ static int adj_of(const struct cc_set *s, const struct cc_leaf *l, int r,
 	if ((l->absent >> r) & 1) {
 		if (s->kind != CC_KIND_PROFILE ||
 		    s->uncovered != CC_UNCOVERED_HOST)
-			return 0; /* zero: what an absent adjustment means */
+			return 0;   /* zero: what an absent adjustment means */
 		*mask = UINT32_MAX; /* the host's value */
 		*repl = 0;
 		return 1;
@@ -420,8 +424,8 @@ static int cmp_name(const void *pa, const void *pb)
  * them, each named at least once): *ORDER (*NORDER) indexes A.  -1 when
  * there is no order or it does not fit.
  */
-static int stored_order(const struct cc_set *s, const struct adj *a,
-			size_t n, size_t **order, size_t *norder)
+static int stored_order(const struct cc_set *s, const struct adj *a, size_t n,
+			size_t **order, size_t *norder)
 {
 	const char *p = cc_set_meta(s, CHV_ORDER_KEY);
 	unsigned char *used;
@@ -489,8 +493,8 @@ static int chv_profile_detect(const char *buf, size_t len)
 }
 
 /* Parse adjustments[IDX] (J) into A; -1 with E naming its JSON path. */
-static int read_adj(const cJSON *j, size_t idx, const char *name,
-		    struct adj *a, struct cc_err *e)
+static int read_adj(const cJSON *j, size_t idx, const char *name, struct adj *a,
+		    struct cc_err *e)
 {
 	const cJSON *par, *val, *sub, *reg;
 	const char *why;
@@ -504,50 +508,59 @@ static int read_adj(const cJSON *j, size_t idx, const char *name,
 	par = cJSON_GetArrayItem(j, 0);
 	val = cJSON_GetArrayItem(j, 1);
 	if (!cJSON_IsObject(par))
-		return cc_errf(e, "%s: adjustments[%zu][0]: expected an object "
-				  "{leaf, sub_leaf, register}, got %s",
+		return cc_errf(e,
+			       "%s: adjustments[%zu][0]: expected an object "
+			       "{leaf, sub_leaf, register}, got %s",
 			       name, idx, cc_json_type(par));
 	if (!cJSON_IsObject(val))
-		return cc_errf(e, "%s: adjustments[%zu][1]: expected an object "
-				  "{replacements, mask}, got %s",
+		return cc_errf(e,
+			       "%s: adjustments[%zu][1]: expected an object "
+			       "{replacements, mask}, got %s",
 			       name, idx, cc_json_type(val));
 	why = fmt_json_hex32(cJSON_GetObjectItemCaseSensitive(par, "leaf"),
 			     &a->leaf);
 	if (why != NULL)
-		return cc_errf(e, "%s: adjustments[%zu][0].leaf: expected a "
-				  "hex string like \"0x00000007\" (%s)",
+		return cc_errf(e,
+			       "%s: adjustments[%zu][0].leaf: expected a "
+			       "hex string like \"0x00000007\" (%s)",
 			       name, idx, why);
 	sub = cJSON_GetObjectItemCaseSensitive(par, "sub_leaf");
 	if (!cJSON_IsObject(sub))
-		return cc_errf(e, "%s: adjustments[%zu][0].sub_leaf: expected "
-				  "an object {start, end}, got %s",
+		return cc_errf(e,
+			       "%s: adjustments[%zu][0].sub_leaf: expected "
+			       "an object {start, end}, got %s",
 			       name, idx, sub ? cc_json_type(sub) : "nothing");
 	snprintf(where, sizeof where, "adjustments[%zu][0].sub_leaf", idx);
 	if (member_u32(sub, "start", 0, &a->start, name, where, e) < 0 ||
 	    member_u32(sub, "end", 0, &a->end, name, where, e) < 0)
 		return -1;
 	if (a->start > a->end)
-		return cc_errf(e, "%s: adjustments[%zu][0].sub_leaf: start %u "
-				  "is after end %u",
+		return cc_errf(e,
+			       "%s: adjustments[%zu][0].sub_leaf: start %u "
+			       "is after end %u",
 			       name, idx, a->start, a->end);
 	reg = cJSON_GetObjectItemCaseSensitive(par, "register");
 	a->reg = cJSON_IsString(reg) ? cc_reg_parse(reg->valuestring) : -1;
 	if (a->reg < 0)
-		return cc_errf(e, "%s: adjustments[%zu][0].register: expected "
-				  "\"EAX\", \"EBX\", \"ECX\" or \"EDX\"",
+		return cc_errf(e,
+			       "%s: adjustments[%zu][0].register: expected "
+			       "\"EAX\", \"EBX\", \"ECX\" or \"EDX\"",
 			       name, idx);
-	why = fmt_json_hex32(
-		cJSON_GetObjectItemCaseSensitive(val, "replacements"), &a->repl);
+	why = fmt_json_hex32(cJSON_GetObjectItemCaseSensitive(val,
+							      "replacements"),
+			     &a->repl);
 	if (why != NULL)
-		return cc_errf(e, "%s: adjustments[%zu][1].replacements: "
-				  "expected a hex string like \"0x00000000\" "
-				  "(%s)",
+		return cc_errf(e,
+			       "%s: adjustments[%zu][1].replacements: "
+			       "expected a hex string like \"0x00000000\" "
+			       "(%s)",
 			       name, idx, why);
 	why = fmt_json_hex32(cJSON_GetObjectItemCaseSensitive(val, "mask"),
 			     &a->mask);
 	if (why != NULL)
-		return cc_errf(e, "%s: adjustments[%zu][1].mask: expected a hex "
-				  "string like \"0xffffffff\" (%s)",
+		return cc_errf(e,
+			       "%s: adjustments[%zu][1].mask: expected a hex "
+			       "string like \"0xffffffff\" (%s)",
 			       name, idx, why);
 	a->src = idx;
 	return 0;
@@ -648,7 +661,8 @@ static int read_profile_meta(const cJSON *root, struct cc_set *s,
 	size_t i;
 
 	for (i = 0; i < 2; i++) {
-		const cJSON *j = cJSON_GetObjectItemCaseSensitive(root, keys[i]);
+		const cJSON *j =
+			cJSON_GetObjectItemCaseSensitive(root, keys[i]);
 
 		if (j == NULL)
 			continue;
@@ -665,8 +679,8 @@ static int read_profile_meta(const cJSON *root, struct cc_set *s,
 static int read_adjs(const cJSON *root, struct adj **a, size_t *n,
 		     const char *name, struct cc_err *e)
 {
-	const cJSON *adjs = cJSON_GetObjectItemCaseSensitive(root,
-							      "adjustments");
+	const cJSON *adjs =
+		cJSON_GetObjectItemCaseSensitive(root, "adjustments");
 	const cJSON *it;
 
 	*n = 0;
@@ -699,20 +713,22 @@ static int put_adjs(struct cc_set *s, const struct adj *a, size_t n,
 		memcpy(sorted, a, n * sizeof *a);
 	qsort(sorted, n, sizeof *sorted, cmp_adj);
 	for (i = k = 0; i < n; i++) {
-		const struct adj *p = k ? &sorted[k - 1] : NULL, *c = &sorted[i];
+		const struct adj *p = k ? &sorted[k - 1] : NULL,
+				 *c = &sorted[i];
 
 		if (p != NULL && p->leaf == c->leaf && p->reg == c->reg &&
 		    c->start <= p->end) {
 			if (p->start == c->start && p->end == c->end &&
 			    p->mask == c->mask && p->repl == c->repl)
 				continue; /* exact repeat */
-			rc = cc_errf(e,
-				     "%s: adjustments[%zu][0]: leaf 0x%08x %s "
-				     "subleaves %u..%u overlap adjustments[%zu] "
-				     "(subleaves %u..%u) with other values",
-				     name, c->src, c->leaf,
-				     cc_reg_name((enum cc_reg)c->reg), c->start,
-				     c->end, p->src, p->start, p->end);
+			rc = cc_errf(
+				e,
+				"%s: adjustments[%zu][0]: leaf 0x%08x %s "
+				"subleaves %u..%u overlap adjustments[%zu] "
+				"(subleaves %u..%u) with other values",
+				name, c->src, c->leaf,
+				cc_reg_name((enum cc_reg)c->reg), c->start,
+				c->end, p->src, p->start, p->end);
 			goto done;
 		}
 		sorted[k++] = *c;
@@ -768,8 +784,9 @@ static struct cc_set *chv_profile_read(const char *buf, size_t len,
 	if (root == NULL)
 		return NULL;
 	if (!cJSON_IsObject(root)) {
-		cc_errf(e, "%s: expected a Cloud Hypervisor profile object "
-			   "{hypervisor, cpu_vendor, adjustments}, got %s",
+		cc_errf(e,
+			"%s: expected a Cloud Hypervisor profile object "
+			"{hypervisor, cpu_vendor, adjustments}, got %s",
 			name, cc_json_type(root));
 		goto fail;
 	}

@@ -121,7 +121,8 @@ static int parse_leaf_line(const struct fmt_line *l, const char *name,
 				       "%s0x..., got the end of the line",
 				       name, l->no, pfx[r]);
 		if (tn < 4 || memcmp(t, pfx[r], 4) != 0)
-			return cc_errf(e, "%s:%d: expected %s0x..., got \"%.*s\"",
+			return cc_errf(e,
+				       "%s:%d: expected %s0x..., got \"%.*s\"",
 				       name, l->no, pfx[r], (int)tn, t);
 		t += 4;
 		tn -= 4;
@@ -134,8 +135,8 @@ static int parse_leaf_line(const struct fmt_line *l, const char *name,
 				       fmt_hex_problem(t, tn));
 	}
 	if (token(l, &i, &t, &tn))
-		return cc_errf(e, "%s:%d: unexpected \"%.*s\" after edx",
-			       name, l->no, (int)tn, t);
+		return cc_errf(e, "%s:%d: unexpected \"%.*s\" after edx", name,
+			       l->no, (int)tn, t);
 	return 0;
 }
 
@@ -160,12 +161,12 @@ static int cpuid_r_detect(const char *buf, size_t len)
 
 /* Block bookkeeping of one read. */
 struct blocks {
-	long *nums;   /* header numbers, in file order */
+	long *nums; /* header numbers, in file order */
 	size_t n;
-	long want;    /* fmt_opts.cpu; -1 = the first block */
-	int in_block; /* a header (or a first leaf line) was seen */
-	int in_want;  /* the current block is the chosen one */
-	int got_want; /* the chosen block was seen */
+	long want;           /* fmt_opts.cpu; -1 = the first block */
+	int in_block;        /* a header (or a first leaf line) was seen */
+	int in_want;         /* the current block is the chosen one */
+	int got_want;        /* the chosen block was seen */
 	unsigned char *seen; /* bitmap of the numbers once there are many */
 };
 
@@ -213,8 +214,9 @@ static void no_such_cpu(const struct blocks *b, const char *name,
 		if (b->nums[i] > hi)
 			hi = b->nums[i];
 	}
-	cc_errf(e, "%s: no CPU %ld in this file: it has %zu CPU%s, numbered "
-		   "%ld to %ld",
+	cc_errf(e,
+		"%s: no CPU %ld in this file: it has %zu CPU%s, numbered "
+		"%ld to %ld",
 		name, b->want, b->n, b->n == 1 ? "" : "s", lo, hi);
 }
 
@@ -240,8 +242,9 @@ static int read_line(struct reader *r, const struct fmt_line *l,
 	size_t prev;
 
 	if (h < 0)
-		return cc_errf(e, "%s:%d: expected a header like \"CPU 0:\", "
-				  "got \"%.*s\"",
+		return cc_errf(e,
+			       "%s:%d: expected a header like \"CPU 0:\", "
+			       "got \"%.*s\"",
 			       name, l->no, (int)l->n, l->p);
 	if (h == 0 && l->p[0] != '0')
 		return cc_errf(e,
@@ -262,7 +265,7 @@ static int read_line(struct reader *r, const struct fmt_line *l,
 		return -1;
 	if (!ll.has_sub) {
 		r->rank = r->prev_valid && r->prev_leaf == ll.leaf ? r->rank + 1
-								    : 0;
+								   : 0;
 		ll.sub = (uint32_t)r->rank;
 	}
 	r->prev_leaf = ll.leaf;
@@ -278,7 +281,8 @@ static int read_line(struct reader *r, const struct fmt_line *l,
 	memcpy(c->reg, ll.reg, sizeof c->reg);
 	if (r->st.n > r->caplines) {
 		r->caplines = r->caplines ? r->caplines * 2 : 128;
-		r->lines = cc_xrealloc(r->lines, r->caplines * sizeof *r->lines);
+		r->lines =
+			cc_xrealloc(r->lines, r->caplines * sizeof *r->lines);
 	}
 	r->lines[r->st.n - 1] = l->no;
 	return 0;
@@ -286,7 +290,8 @@ static int read_line(struct reader *r, const struct fmt_line *l,
 
 static struct cc_set *cpuid_r_read(const char *buf, size_t len,
 				   const char *name,
-				   const struct fmt_opts *opts, struct cc_err *e)
+				   const struct fmt_opts *opts,
+				   struct cc_err *e)
 {
 	struct cc_set *s = cc_set_new(name, CC_KIND_DUMP);
 	struct blocks b0 = {NULL, 0, opts ? opts->cpu : -1, 0, 0, 0, NULL};

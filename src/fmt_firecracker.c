@@ -116,8 +116,8 @@ struct fc_ctx {
 
 /* Modifier M (number MI of entry IDX) into L; *NAMED collects the
  * registers given so far.  -1 and the context's error. */
-static int fc_modifier(struct fc_ctx *c, const cJSON *m, size_t idx,
-		       size_t mi, struct cc_leaf *l, uint8_t *named)
+static int fc_modifier(struct fc_ctx *c, const cJSON *m, size_t idx, size_t mi,
+		       struct cc_leaf *l, uint8_t *named)
 {
 	const cJSON *reg;
 	uint64_t known, value;
@@ -175,18 +175,21 @@ static int fc_leaf(struct fc_ctx *c, const cJSON *o, size_t idx)
 	int r;
 
 	if (!cJSON_IsObject(o))
-		return cc_errf(c->e, "%s: %scpuid_modifiers[%zu]: expected an "
-				     "object, got %s",
+		return cc_errf(c->e,
+			       "%s: %scpuid_modifiers[%zu]: expected an "
+			       "object, got %s",
 			       c->name, c->pre, idx, cc_json_type(o));
 	why = fc_u32(cJSON_GetObjectItemCaseSensitive(o, "leaf"), &leaf);
 	if (why != NULL)
-		return cc_errf(c->e, "%s: %scpuid_modifiers[%zu].leaf: "
-				     "expected \"0x...\" or an integer (%s)",
+		return cc_errf(c->e,
+			       "%s: %scpuid_modifiers[%zu].leaf: "
+			       "expected \"0x...\" or an integer (%s)",
 			       c->name, c->pre, idx, why);
 	why = fc_u32(cJSON_GetObjectItemCaseSensitive(o, "subleaf"), &sub);
 	if (why != NULL)
-		return cc_errf(c->e, "%s: %scpuid_modifiers[%zu].subleaf: "
-				     "expected \"0x...\" or an integer (%s)",
+		return cc_errf(c->e,
+			       "%s: %scpuid_modifiers[%zu].subleaf: "
+			       "expected \"0x...\" or an integer (%s)",
 			       c->name, c->pre, idx, why);
 	j = cJSON_GetObjectItemCaseSensitive(o, "flags");
 	if (j != NULL) {
@@ -199,14 +202,16 @@ static int fc_leaf(struct fc_ctx *c, const cJSON *o, size_t idx)
 	}
 	l = fmt_stage_put(&c->stage, leaf, sub, sub, NULL);
 	if (l == NULL)
-		return cc_errf(c->e, "%s: %scpuid_modifiers[%zu]: leaf 0x%x "
-				     "subleaf 0x%x is given twice",
+		return cc_errf(c->e,
+			       "%s: %scpuid_modifiers[%zu]: leaf 0x%x "
+			       "subleaf 0x%x is given twice",
 			       c->name, c->pre, idx, leaf, sub);
 	l->flags = flags;
 	mods = cJSON_GetObjectItemCaseSensitive(o, "modifiers");
 	if (mods != NULL && !cJSON_IsArray(mods))
-		return cc_errf(c->e, "%s: %scpuid_modifiers[%zu].modifiers: "
-				     "expected an array, got %s",
+		return cc_errf(c->e,
+			       "%s: %scpuid_modifiers[%zu].modifiers: "
+			       "expected an array, got %s",
 			       c->name, c->pre, idx, cc_json_type(mods));
 	cJSON_ArrayForEach(m, mods)
 	{
@@ -238,24 +243,28 @@ static int fc_msr(struct fc_ctx *c, const cJSON *o, size_t idx)
 	const char *why;
 
 	if (!cJSON_IsObject(o))
-		return cc_errf(c->e, "%s: %smsr_modifiers[%zu]: expected an "
-				     "object, got %s",
+		return cc_errf(c->e,
+			       "%s: %smsr_modifiers[%zu]: expected an "
+			       "object, got %s",
 			       c->name, c->pre, idx, cc_json_type(o));
 	why = fc_u32(cJSON_GetObjectItemCaseSensitive(o, "addr"), &addr);
 	if (why != NULL)
-		return cc_errf(c->e, "%s: %smsr_modifiers[%zu].addr: expected "
-				     "\"0x...\" (%s)",
+		return cc_errf(c->e,
+			       "%s: %smsr_modifiers[%zu].addr: expected "
+			       "\"0x...\" (%s)",
 			       c->name, c->pre, idx, why);
 	why = fc_bitmap(cJSON_GetObjectItemCaseSensitive(o, "bitmap"), 64,
 			&known, &value, buf, sizeof buf);
 	if (why != NULL)
-		return cc_errf(c->e, "%s: %smsr_modifiers[%zu].bitmap: expected "
-				     "\"0b\" and 64 digits 0, 1 or x (%s)",
+		return cc_errf(c->e,
+			       "%s: %smsr_modifiers[%zu].bitmap: expected "
+			       "\"0b\" and 64 digits 0, 1 or x (%s)",
 			       c->name, c->pre, idx, why);
 	snprintf(key, sizeof key, "msr.0x%x", addr);
 	if (cc_set_meta(c->s, key) != NULL)
-		return cc_errf(c->e, "%s: %smsr_modifiers[%zu]: MSR 0x%x is "
-				     "given twice",
+		return cc_errf(c->e,
+			       "%s: %smsr_modifiers[%zu]: MSR 0x%x is "
+			       "given twice",
 			       c->name, c->pre, idx, addr);
 	if (known == UINT64_MAX) {
 		snprintf(val, sizeof val, "0x%08x:0x%08x",
@@ -266,14 +275,16 @@ static int fc_msr(struct fc_ctx *c, const cJSON *o, size_t idx)
 		val[0] = '0';
 		val[1] = 'b';
 		for (b = 63; b >= 0; b--)
-			val[2 + 63 - b] = (char)(((known >> b) & 1)
-							 ? '0' + ((value >> b) & 1)
-							 : 'x');
+			val[2 + 63 - b] =
+				(char)(((known >> b) & 1)
+					       ? '0' + ((value >> b) & 1)
+					       : 'x');
 		val[66] = '\0';
 	}
 	if (fmt_meta_set(c->s, key, val, 0) < 0)
-		return cc_errf(c->e, "%s: %smsr_modifiers[%zu]: more than %d "
-				     "MSRs",
+		return cc_errf(c->e,
+			       "%s: %smsr_modifiers[%zu]: more than %d "
+			       "MSRs",
 			       c->name, c->pre, idx, FMT_MAX_META);
 	return 0;
 }
@@ -286,8 +297,9 @@ static int fc_template(struct fc_ctx *c, const cJSON *t)
 
 	list = cJSON_GetObjectItemCaseSensitive(t, "cpuid_modifiers");
 	if (list != NULL && !cJSON_IsArray(list))
-		return cc_errf(c->e, "%s: %scpuid_modifiers: expected an array, "
-				     "got %s",
+		return cc_errf(c->e,
+			       "%s: %scpuid_modifiers: expected an array, "
+			       "got %s",
 			       c->name, c->pre, cc_json_type(list));
 	idx = 0;
 	cJSON_ArrayForEach(it, list)
@@ -297,8 +309,9 @@ static int fc_template(struct fc_ctx *c, const cJSON *t)
 	}
 	list = cJSON_GetObjectItemCaseSensitive(t, "msr_modifiers");
 	if (list != NULL && !cJSON_IsArray(list))
-		return cc_errf(c->e, "%s: %smsr_modifiers: expected an array, "
-				     "got %s",
+		return cc_errf(c->e,
+			       "%s: %smsr_modifiers: expected an array, "
+			       "got %s",
 			       c->name, c->pre, cc_json_type(list));
 	idx = 0;
 	cJSON_ArrayForEach(it, list)
@@ -342,8 +355,9 @@ static struct cc_set *fc_read(const char *buf, size_t len, const char *name,
 	c.pre = "";
 	fmt_stage_init(&c.stage);
 	if (!cJSON_IsObject(root)) {
-		cc_errf(e, "%s: expected a Firecracker CPU template object, got "
-			   "%s",
+		cc_errf(e,
+			"%s: expected a Firecracker CPU template object, got "
+			"%s",
 			name, cc_json_type(root));
 		cJSON_Delete(root);
 		return NULL;
@@ -354,8 +368,9 @@ static struct cc_set *fc_read(const char *buf, size_t len, const char *name,
 		c.pre = "guest_cpu_config.";
 		c.dump = 1;
 		if (!cJSON_IsObject(gcc)) {
-			cc_errf(e, "%s: guest_cpu_config: expected an object, "
-				   "got %s",
+			cc_errf(e,
+				"%s: guest_cpu_config: expected an object, "
+				"got %s",
 				name, cc_json_type(gcc));
 			goto fail;
 		}
@@ -383,8 +398,9 @@ static struct cc_set *fc_read(const char *buf, size_t len, const char *name,
 				rc = fmt_meta_set(c.s, it->string, num, is_u32);
 			}
 			if (rc < 0) {
-				cc_errf(e, "%s: %s: more than %d top-level "
-					   "keys",
+				cc_errf(e,
+					"%s: %s: more than %d top-level "
+					"keys",
 					name, it->string, FMT_MAX_META);
 				goto fail;
 			}
@@ -480,8 +496,8 @@ static int fc_write(struct cc_buf *out, const struct cc_set *s,
 		const struct cc_leaf *l = &s->leaves[i];
 		uint32_t sub, flags;
 
-		if (fmt_check_expand(s, l, "a Firecracker template names",
-				     e) < 0)
+		if (fmt_check_expand(s, l, "a Firecracker template names", e) <
+		    0)
 			goto fail;
 		flags = fmt_entry_flags(l, has_flags);
 		for (sub = l->first;; sub++) {
@@ -505,17 +521,19 @@ static int fc_write(struct cc_buf *out, const struct cc_set *s,
 					known = UINT32_MAX;
 					value = 0;
 				}
-				cc_buf_printf(&b,
-					      "%s\n        {\n"
-					      "          \"register\": \"%s\",\n"
-					      "          \"bitmap\": ",
-					      firstmod ? "" : ",",
-					      cc_reg_name((enum cc_reg)r));
+				cc_buf_printf(
+					&b,
+					"%s\n        {\n"
+					"          \"register\": \"%s\",\n"
+					"          \"bitmap\": ",
+					firstmod ? "" : ",",
+					cc_reg_name((enum cc_reg)r));
 				put_bits(&b, known, value & known, 32);
 				cc_buf_puts(&b, "\n        }");
 				firstmod = 0;
 			}
-			cc_buf_puts(&b, firstmod ? "]\n    }" : "\n      ]\n    }");
+			cc_buf_puts(&b,
+				    firstmod ? "]\n    }" : "\n      ]\n    }");
 			if (sub == l->last)
 				break;
 		}

@@ -37,7 +37,7 @@ struct lv_ctx {
 };
 
 static void lv_fail(struct lv_ctx *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 
 /* Record the first error with the current line and stop the parser. */
 static void lv_fail(struct lv_ctx *c, const char *fmt, ...)
@@ -143,14 +143,16 @@ static void XMLCALL lv_start(void *data, const XML_Char *el,
 		const char *arch = attr(atts, "arch");
 
 		if (strcmp(el, "cpudata") != 0) {
-			lv_fail(c, "expected the root element <cpudata>, got "
-				   "<%s>",
+			lv_fail(c,
+				"expected the root element <cpudata>, got "
+				"<%s>",
 				el);
 			return;
 		}
 		if (arch != NULL && strcmp(arch, "x86") != 0) {
-			lv_fail(c, "<cpudata arch='%s'>: only arch='x86' holds "
-				   "CPUID data",
+			lv_fail(c,
+				"<cpudata arch='%s'>: only arch='x86' holds "
+				"CPUID data",
 				arch);
 			return;
 		}
@@ -166,8 +168,9 @@ static void XMLCALL lv_start(void *data, const XML_Char *el,
 	else if (strcmp(el, "msr") == 0)
 		lv_msr(c, atts);
 	else
-		lv_fail(c, "unexpected <%s> in <cpudata> (expected <cpuid> or "
-			   "<msr>)",
+		lv_fail(c,
+			"unexpected <%s> in <cpudata> (expected <cpuid> or "
+			"<msr>)",
 			el);
 }
 
@@ -188,8 +191,8 @@ static void XMLCALL lv_comment(void *data, const XML_Char *text)
 
 	if (c->failed || c->root_seen || cc_set_meta(c->s, "comment") != NULL)
 		return;
-	while (s < n && (text[s] == ' ' || text[s] == '\n' ||
-			 text[s] == '\t' || text[s] == '\r'))
+	while (s < n && (text[s] == ' ' || text[s] == '\n' || text[s] == '\t' ||
+			 text[s] == '\r'))
 		s++;
 	while (n > s && (text[n - 1] == ' ' || text[n - 1] == '\n' ||
 			 text[n - 1] == '\t' || text[n - 1] == '\r'))
@@ -213,7 +216,8 @@ static int libvirt_detect(const char *buf, size_t len)
 
 static struct cc_set *libvirt_read(const char *buf, size_t len,
 				   const char *name,
-				   const struct fmt_opts *opts, struct cc_err *e)
+				   const struct fmt_opts *opts,
+				   struct cc_err *e)
 {
 	struct lv_ctx c;
 	enum XML_Status st;
@@ -298,7 +302,8 @@ static int libvirt_write(struct cc_buf *out, const struct cc_set *s,
 	if (comment != NULL)
 		put_comment(&b, comment);
 	cc_buf_puts(&b, "<cpudata arch='x86'>\n");
-	if (fmt_each_row(s, "libvirt <cpudata> holds only fully known registers",
+	if (fmt_each_row(s,
+			 "libvirt <cpudata> holds only fully known registers",
 			 "<cpudata> lists", libvirt_row, &b, NULL, e) < 0)
 		goto fail;
 	for (i = 0; i < s->nmeta; i++) {
@@ -307,8 +312,9 @@ static int libvirt_write(struct cc_buf *out, const struct cc_set *s,
 		if (fmt_msr_key(s->meta[i].key, &index) < 0 ||
 		    fmt_msr_value(s->meta[i].value, &edx, &eax) < 0)
 			continue;
-		cc_buf_printf(&b, "  <msr index='0x%x' edx='0x%08x' "
-				  "eax='0x%08x'/>\n",
+		cc_buf_printf(&b,
+			      "  <msr index='0x%x' edx='0x%08x' "
+			      "eax='0x%08x'/>\n",
 			      index, edx, eax);
 	}
 	cc_buf_puts(&b, "</cpudata>\n");

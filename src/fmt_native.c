@@ -47,13 +47,22 @@ static int native_detect(const char *buf, size_t len)
 
 /* Members of a leaf object a reader looks at, in check order. */
 enum leaf_key {
-	K_LEAF, K_SUBLEAF, K_FLAGS, K_EAX, K_EBX, K_ECX, K_EDX, K_MASK,
-	K_ABSENT, K_JOINED, K_N
+	K_LEAF,
+	K_SUBLEAF,
+	K_FLAGS,
+	K_EAX,
+	K_EBX,
+	K_ECX,
+	K_EDX,
+	K_MASK,
+	K_ABSENT,
+	K_JOINED,
+	K_N
 };
 
 static const char *const leaf_keys[K_N] = {
-	"leaf", "subleaf", "flags", "eax", "ebx", "ecx", "edx", "mask",
-	"absent", "joined",
+	"leaf", "subleaf", "flags", "eax",    "ebx",
+	"ecx",  "edx",     "mask",  "absent", "joined",
 };
 
 /* The leaf_key the key string at KEY names, or -1.  Keys are compared
@@ -94,11 +103,10 @@ struct where {
 
 /* Hex digit values plus one, 0 for other bytes (see hex_fast). */
 static const unsigned char hexval1[256] = {
-	['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,
-	['5'] = 6,  ['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10,
-	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
-	['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14,
-	['E'] = 15, ['F'] = 16,
+	['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,
+	['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
+	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
+	['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
 /* The writer's "0x%08x" at V into *X: 1, else 0. */
@@ -139,8 +147,9 @@ static const char *hex_at(const char *v, uint32_t *x)
 		return NULL;
 	n = cc_json_str_raw(v, &raw, &esc);
 	if (!esc)
-		return fmt_parse_hex32(raw, n, x) == 0 ? NULL
-						       : fmt_hex_problem(raw, n);
+		return fmt_parse_hex32(raw, n, x) == 0
+			       ? NULL
+			       : fmt_hex_problem(raw, n);
 	d = cc_json_str_dup(v);
 	n = strlen(d);
 	if (fmt_parse_hex32(d, n, x) < 0)
@@ -196,7 +205,8 @@ static int reg_at(const char *v)
 		if (n != 3)
 			return -1;
 		for (r = 0; r < CC_NREGS; r++)
-			if (strncasecmp(raw, cc_reg_name((enum cc_reg)r), 3) == 0)
+			if (strncasecmp(raw, cc_reg_name((enum cc_reg)r), 3) ==
+			    0)
 				return r;
 		return -1;
 	}
@@ -216,8 +226,10 @@ static int reg_list(const char *a, const char *key, uint8_t *bits,
 	if (a == NULL)
 		return 0;
 	if (*a != '[')
-		return cc_errf(e, "%s: leaves[%zu].%s: expected a list of "
-			       "registers", w->name, w->idx, key);
+		return cc_errf(e,
+			       "%s: leaves[%zu].%s: expected a list of "
+			       "registers",
+			       w->name, w->idx, key);
 	cc_json_walk(&it, a);
 	while (cc_json_element(&it, &v)) {
 		int r = reg_at(v);
@@ -233,9 +245,8 @@ static int reg_list(const char *a, const char *key, uint8_t *bits,
 }
 
 /* Subleaf member SUB into *FIRST..*LAST: an integer or [first, last]. */
-static int get_subleaf(const char *sub, const struct cc_set *s,
-		       uint32_t *first, uint32_t *last, const struct where *w,
-		       struct cc_err *e)
+static int get_subleaf(const char *sub, const struct cc_set *s, uint32_t *first,
+		       uint32_t *last, const struct where *w, struct cc_err *e)
 {
 	struct cc_jwalk it;
 	const char *v[3], *why = NULL;
@@ -269,9 +280,8 @@ range:
 }
 
 /* The mask object M of leaf L (profiles): the bits left to the host. */
-static int read_mask(const char *m, const struct cc_set *s,
-		     struct cc_leaf *l, const struct where *lw,
-		     struct cc_err *e)
+static int read_mask(const char *m, const struct cc_set *s, struct cc_leaf *l,
+		     const struct where *lw, struct cc_err *e)
 {
 	struct where w = {lw->name, lw->idx, ".mask"};
 	const char *v[CC_NREGS] = {NULL}, *key, *val;
@@ -329,8 +339,7 @@ static int check_regs(const struct cc_set *s, struct cc_leaf *l,
 
 /* The leaf object O (leaves[W->idx]) into ST; *END past it. */
 static int read_leaf(struct cc_set *s, struct fmt_stage *st, const char *o,
-		     const char **end, const struct where *w,
-		     struct cc_err *e)
+		     const char **end, const struct where *w, struct cc_err *e)
 {
 	const char *v[K_N] = {NULL}, *key, *val;
 	struct cc_jwalk it;
@@ -354,8 +363,10 @@ static int read_leaf(struct cc_set *s, struct fmt_stage *st, const char *o,
 	    get_subleaf(v[K_SUBLEAF], s, &first, &last, w, e) < 0)
 		return -1;
 	if (v[K_FLAGS] != NULL && u32_at(v[K_FLAGS], &flags) != NULL)
-		return cc_errf(e, "%s: leaves[%zu].flags: expected a "
-			       "non-negative integer", w->name, w->idx);
+		return cc_errf(e,
+			       "%s: leaves[%zu].flags: expected a "
+			       "non-negative integer",
+			       w->name, w->idx);
 	for (r = 0; r < CC_NREGS; r++)
 		if (get_hex(v[K_EAX + r], cc_reg_name((enum cc_reg)r), &regs[r],
 			    w, e) < 0)
@@ -365,10 +376,11 @@ static int read_leaf(struct cc_set *s, struct fmt_stage *st, const char *o,
 		return -1;
 	l = fmt_stage_put(st, leaf, first, last, NULL);
 	if (l == NULL)
-		return cc_errf(e,
-			       "%s: leaves[%zu]: leaf 0x%08x subleaf %u appears "
-			       "twice (or overlaps an earlier range)",
-			       w->name, w->idx, leaf, first);
+		return cc_errf(
+			e,
+			"%s: leaves[%zu]: leaf 0x%08x subleaf %u appears "
+			"twice (or overlaps an earlier range)",
+			w->name, w->idx, leaf, first);
 	memcpy(l->reg, regs, sizeof regs);
 	l->flags = flags;
 	l->absent = absent;
@@ -386,9 +398,9 @@ struct top {
 static void find_top(const char *root, const struct cc_jtop *ends,
 		     struct top *t)
 {
-	static const char *const keys[] = {"version", "kind", "name",
+	static const char *const keys[] = {"version",   "kind", "name",
 					   "uncovered", "meta", "leaves"};
-	const char **slot[] = {&t->version, &t->kind, &t->name,
+	const char **slot[] = {&t->version,   &t->kind, &t->name,
 			       &t->uncovered, &t->meta, &t->leaves};
 	const char *key, *val;
 	struct cc_jwalk it;
@@ -441,8 +453,10 @@ static int read_uncovered(const struct top *t, struct cc_set *s,
 	else if (*j == '"' && cc_json_str_is(j, "host"))
 		s->uncovered = CC_UNCOVERED_HOST;
 	else
-		return cc_errf(e, "%s: uncovered: expected \"zero\" or "
-			       "\"host\"", name);
+		return cc_errf(e,
+			       "%s: uncovered: expected \"zero\" or "
+			       "\"host\"",
+			       name);
 	return 0;
 }
 
@@ -461,8 +475,10 @@ static int read_meta_one(struct cc_set *s, const char *key, const char *val,
 		snprintf(num, sizeof num, "%u", x);
 		rc = fmt_meta_set(s, k, num, 1);
 	} else {
-		cc_errf(e, "%s: meta.%s: expected a string or a non-negative "
-			   "integer", name, k);
+		cc_errf(e,
+			"%s: meta.%s: expected a string or a non-negative "
+			"integer",
+			name, k);
 		free(k);
 		return -1;
 	}
@@ -493,8 +509,8 @@ static int read_meta(const struct top *t, struct cc_set *s, const char *name,
 }
 
 /* The leaves of T into S through the staging; -1 and E. */
-static int read_leaves(const struct top *t, struct cc_set *s,
-		       const char *name, struct cc_err *e)
+static int read_leaves(const struct top *t, struct cc_set *s, const char *name,
+		       struct cc_err *e)
 {
 	struct fmt_stage st;
 	struct where w = {name, 0, ""};
@@ -503,7 +519,8 @@ static int read_leaves(const struct top *t, struct cc_set *s,
 	size_t bad;
 
 	if (t->leaves == NULL || *t->leaves != '[')
-		return cc_errf(e, "%s: leaves: expected a list of leaves", name);
+		return cc_errf(e, "%s: leaves: expected a list of leaves",
+			       name);
 	fmt_stage_init(&st);
 	cc_json_walk(&it, t->leaves);
 	for (; cc_json_element(&it, &v); w.idx++) {
@@ -514,15 +531,15 @@ static int read_leaves(const struct top *t, struct cc_set *s,
 		cc_json_walked(&it, end);
 	}
 	if (fmt_stage_flush(&st, s, &bad) < 0)
-		return cc_errf(e, "%s: leaves[%zu]: subleaf range overlaps "
+		return cc_errf(e,
+			       "%s: leaves[%zu]: subleaf range overlaps "
 			       "another entry of its leaf",
 			       name, bad);
 	return 0;
 }
 
-static struct cc_set *native_read(const char *buf, size_t len,
-				  const char *name, const struct fmt_opts *opts,
-				  struct cc_err *e)
+static struct cc_set *native_read(const char *buf, size_t len, const char *name,
+				  const struct fmt_opts *opts, struct cc_err *e)
 {
 	const char *root;
 	struct cc_set *s = NULL;
@@ -535,7 +552,8 @@ static struct cc_set *native_read(const char *buf, size_t len,
 		return NULL;
 	root = cc_json_root(buf, len);
 	if (*root != '{')
-		return cc_errf(e, "%s: expected a JSON object at the top", name),
+		return cc_errf(e, "%s: expected a JSON object at the top",
+			       name),
 		       NULL;
 	find_top(root, &ends, &t);
 	if (read_header(&t, name, &kind, e) < 0)
@@ -579,15 +597,16 @@ static int native_write(struct cc_buf *b, const struct cc_set *s,
 	int r;
 
 	(void)e;
-	cc_buf_printf(b, "{\n  \"format\": \"cpucompat\",\n  \"version\": %d,\n"
-			 "  \"kind\": \"%s\",\n  \"name\": ",
+	cc_buf_printf(b,
+		      "{\n  \"format\": \"cpucompat\",\n  \"version\": %d,\n"
+		      "  \"kind\": \"%s\",\n  \"name\": ",
 		      NATIVE_VERSION,
 		      s->kind == CC_KIND_PROFILE ? "profile" : "dump");
 	cc_json_put_string(b, s->name);
 	if (s->kind == CC_KIND_PROFILE)
 		cc_buf_printf(b, ",\n  \"uncovered\": \"%s\"",
 			      s->uncovered == CC_UNCOVERED_HOST ? "host"
-								 : "zero");
+								: "zero");
 	cc_buf_puts(b, ",\n  \"meta\": {");
 	for (i = 0; i < s->nmeta; i++) {
 		cc_buf_puts(b, i ? ",\n    " : "\n    ");
@@ -598,13 +617,14 @@ static int native_write(struct cc_buf *b, const struct cc_set *s,
 		else
 			cc_json_put_string(b, s->meta[i].value);
 	}
-	cc_buf_puts(b, s->nmeta ? "\n  },\n  \"leaves\": [" : "},\n  \"leaves\": [");
+	cc_buf_puts(b, s->nmeta ? "\n  },\n  \"leaves\": ["
+				: "},\n  \"leaves\": [");
 	for (i = 0; i < s->n; i++) {
 		const struct cc_leaf *l = &s->leaves[i];
 		int any_mask = 0;
 
-		cc_buf_printf(b, "%s\n    {\"leaf\": \"0x%08x\", ", i ? "," : "",
-			      l->leaf);
+		cc_buf_printf(b, "%s\n    {\"leaf\": \"0x%08x\", ",
+			      i ? "," : "", l->leaf);
 		if (l->first == l->last)
 			cc_buf_printf(b, "\"subleaf\": %u", l->first);
 		else

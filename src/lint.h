@@ -87,6 +87,6 @@ void lint_report_free(struct lint_report *r);
 
 /* B's position into OUT: "CPUID.(7,0).EBX[16]", or "leaf 0x1d". */
 void lint_position(const struct lint_bit *b, enum lint_kind kind, char *out,
-                   size_t n);
+		   size_t n);
 
 #endif

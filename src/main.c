@@ -14,26 +14,27 @@
 #include "cmd.h"
 
 static const struct cmd *const commands[] = {
-	&cmd_dump, &cmd_show, &cmd_check, &cmd_diff,
-	&cmd_defs, &cmd_profiles, &cmd_generate, &cmd_apply,
-	&cmd_baseline, &cmd_matrix, &cmd_fleet, &cmd_targets,
-	&cmd_lint, &cmd_explore, NULL,
+	&cmd_dump,     &cmd_show,     &cmd_check, &cmd_diff,     &cmd_defs,
+	&cmd_profiles, &cmd_generate, &cmd_apply, &cmd_baseline, &cmd_matrix,
+	&cmd_fleet,    &cmd_targets,  &cmd_lint,  &cmd_explore,  NULL,
 };
 
 static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: cpucompat [--help] [--version] COMMAND [ARGS]\n\n"
-		   "Can a guest's CPU view (CPUID) move to another machine?\n\n"
-		   "commands:\n");
+	fprintf(f,
+		"usage: cpucompat [--help] [--version] COMMAND [ARGS]\n\n"
+		"Can a guest's CPU view (CPUID) move to another machine?\n\n"
+		"commands:\n");
 	for (i = 0; commands[i]; i++)
 		fprintf(f, "  %-9s %s\n", commands[i]->name,
 			commands[i]->summary);
-	fprintf(f, "\nsources: host, kvm, auto, FILE, - (stdin), profile:NAME\n"
-		   "exit status: 0 compatible or identical, 1 incompatible or "
-		   "different,\n             2 usage or input error\n"
-		   "Run 'cpucompat COMMAND --help' for a command's options.\n");
+	fprintf(f,
+		"\nsources: host, kvm, auto, FILE, - (stdin), profile:NAME\n"
+		"exit status: 0 compatible or identical, 1 incompatible or "
+		"different,\n             2 usage or input error\n"
+		"Run 'cpucompat COMMAND --help' for a command's options.\n");
 }
 
 static const struct cmd *find(const char *name)

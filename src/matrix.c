@@ -38,9 +38,9 @@ struct mnum {
 };
 
 struct mplan {
-	unsigned vendor;   /* field vendor, 0 = any */
-	uint32_t *block;   /* per slot: subset bits that block */
-	size_t *nbeg;      /* per slot + 1: first numeric field */
+	unsigned vendor; /* field vendor, 0 = any */
+	uint32_t *block; /* per slot: subset bits that block */
+	size_t *nbeg;    /* per slot + 1: first numeric field */
 	struct mnum *nums;
 	size_t nnums, capnums;
 };
@@ -48,7 +48,7 @@ struct mplan {
 struct mclass {
 	enum cc_vendor vendor;
 	uint64_t xf;
-	uint32_t *v, *k; /* per slot, restricted to the relevant bits */
+	uint32_t *v, *k;  /* per slot, restricted to the relevant bits */
 	uint8_t *present; /* per slot: SLOT_KEY | SLOT_LEAF */
 	uint64_t hash;
 	uint32_t *diff; /* slots whose v or k differ from class 0's */
@@ -159,10 +159,9 @@ static void fill_vector(const struct cc_matrix *m, const struct cc_set *s,
 
 		if (s->kind == CC_KIND_DUMP) {
 			/* dumps hold no leaf past a range maximum */
-			while (e < s->n &&
-			       (s->leaves[e].leaf < sl->leaf ||
-				(s->leaves[e].leaf == sl->leaf &&
-				 s->leaves[e].first < sl->sub)))
+			while (e < s->n && (s->leaves[e].leaf < sl->leaf ||
+					    (s->leaves[e].leaf == sl->leaf &&
+					     s->leaves[e].first < sl->sub)))
 				e++;
 			c->present[i] = e < s->n &&
 					s->leaves[e].leaf == sl->leaf &&
@@ -170,8 +169,8 @@ static void fill_vector(const struct cc_matrix *m, const struct cc_set *s,
 			v = c->present[i] ? s->leaves[e].reg[sl->reg] : 0;
 			k = UINT32_MAX;
 		} else {
-			const struct cc_leaf *l = cc_set_get(s, sl->leaf,
-							     sl->sub);
+			const struct cc_leaf *l =
+				cc_set_get(s, sl->leaf, sl->sub);
 
 			c->present[i] = l != NULL && l->first == sl->sub;
 			v = cc_set_guest_reg(s, sl->leaf, sl->sub, sl->reg, &k);
@@ -190,8 +189,7 @@ static void fill_vector(const struct cc_matrix *m, const struct cc_set *s,
 			cc_set_reg(s, 0xd, 1, CC_ECX, &k) |
 			(uint64_t)cc_set_reg(s, 0xd, 1, CC_EDX, &k) << 32;
 	}
-	c->hash = fnv(14695981039346656037ull, c->v,
-		      m->nslots * sizeof *c->v);
+	c->hash = fnv(14695981039346656037ull, c->v, m->nslots * sizeof *c->v);
 	c->hash = fnv(c->hash, c->k, m->nslots * sizeof *c->k);
 	c->hash = fnv(c->hash, c->present, m->nslots);
 	c->hash = fnv(c->hash, &c->xf, sizeof c->xf);
@@ -201,8 +199,7 @@ static void fill_vector(const struct cc_matrix *m, const struct cc_set *s,
 static int same_class(const struct cc_matrix *m, const struct mclass *a,
 		      const struct mclass *b)
 {
-	return a->hash == b->hash && a->vendor == b->vendor &&
-	       a->xf == b->xf &&
+	return a->hash == b->hash && a->vendor == b->vendor && a->xf == b->xf &&
 	       memcmp(a->v, b->v, m->nslots * sizeof *a->v) == 0 &&
 	       memcmp(a->k, b->k, m->nslots * sizeof *a->k) == 0 &&
 	       memcmp(a->present, b->present, m->nslots) == 0;
@@ -290,7 +287,7 @@ static int eval_slot(const struct cc_matrix *m, const struct mplan *p,
 		bv = (vb & mk) >> nm->lo;
 		if (m->view == CC_VIEW_GUEST && m->d->kvm_rules != NULL)
 			cc_guest_values(nm->f, va, vb, &av, &bv);
-		bad = nm->rule == CC_RULE_GE	? bv < av
+		bad = nm->rule == CC_RULE_GE   ? bv < av
 		      : nm->rule == CC_RULE_LE ? bv > av
 					       : av != bv;
 		if (!bad)
@@ -309,9 +306,9 @@ static int eval_slot(const struct cc_matrix *m, const struct mplan *p,
  * from the reference class can differ between A and B, so the walk
  * merges the two classes' lists of such slots.
  */
-static enum cc_cell eval_cell(const struct cc_matrix *m,
-			      const struct mclass *a, const struct mclass *b,
-			      struct cc_blocker *out, size_t cap, size_t *n)
+static enum cc_cell eval_cell(const struct cc_matrix *m, const struct mclass *a,
+			      const struct mclass *b, struct cc_blocker *out,
+			      size_t cap, size_t *n)
 {
 	const struct mplan *p;
 	enum cc_cell cell = CC_CELL_OK;
@@ -375,8 +372,8 @@ static void make_plans(struct cc_matrix *m)
 /* Slot S for (LEAF, SUB, REG) under every plan, with REL[S] the bits any
  * plan compares there; kept (m->nslots grows) only when some plan can
  * block there. */
-static void add_slot(struct cc_matrix *m, uint32_t leaf, uint32_t sub,
-		     int reg, uint32_t *rel)
+static void add_slot(struct cc_matrix *m, uint32_t leaf, uint32_t sub, int reg,
+		     uint32_t *rel)
 {
 	size_t s = m->nslots, j;
 	int keep = 0;
@@ -434,8 +431,8 @@ static uint32_t *make_slots(struct cc_matrix *m)
 	}
 	for (i = 0; i < nkeys; i++)
 		for (r = 0; r < CC_NREGS; r++)
-			add_slot(m, (uint32_t)(keys[i] >> 32), (uint32_t)keys[i],
-				 r, rel);
+			add_slot(m, (uint32_t)(keys[i] >> 32),
+				 (uint32_t)keys[i], r, rel);
 	for (j = 0; j < m->nplans; j++)
 		m->plans[j].nbeg[m->nslots] = m->plans[j].nnums;
 	free(keys);
@@ -502,8 +499,8 @@ static void make_cells(struct cc_matrix *m)
 			m->cells[i * m->nclasses + j] =
 				i == j ? CC_CELL_OK
 				       : (uint8_t)eval_cell(m, &m->classes[i],
-							   &m->classes[j],
-							   NULL, 0, NULL);
+							    &m->classes[j],
+							    NULL, 0, NULL);
 }
 
 struct cc_matrix *cc_matrix_new(const struct cc_set *const *sets, size_t n,
@@ -512,9 +509,8 @@ struct cc_matrix *cc_matrix_new(const struct cc_set *const *sets, size_t n,
 	return cc_matrix_new_view(sets, n, d, CC_VIEW_RAW);
 }
 
-struct cc_matrix *cc_matrix_new_view(const struct cc_set *const *sets,
-				     size_t n, const struct cc_defs *d,
-				     int view)
+struct cc_matrix *cc_matrix_new_view(const struct cc_set *const *sets, size_t n,
+				     const struct cc_defs *d, int view)
 {
 	struct cc_matrix *m = cc_xcalloc(1, sizeof *m);
 	uint32_t *rel;
@@ -590,8 +586,8 @@ size_t cc_matrix_blockers(const struct cc_matrix *m, size_t i, size_t j,
 
 	if (cc_matrix_cell(m, i, j) != CC_CELL_BLOCKED)
 		return 0;
-	eval_cell(m, &m->classes[m->cls[i]], &m->classes[m->cls[j]], out,
-		  cap, &n);
+	eval_cell(m, &m->classes[m->cls[i]], &m->classes[m->cls[j]], out, cap,
+		  &n);
 	if (n <= cap)
 		qsort(out, n, sizeof *out, cmp_blocker);
 	return n;

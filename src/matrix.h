@@ -40,9 +40,8 @@ struct cc_matrix *cc_matrix_new(const struct cc_set *const *sets, size_t n,
 				const struct cc_defs *d);
 /* The same in VIEW (enum cc_view, guest.h): the cells agree with cc_diff
  * in that view. */
-struct cc_matrix *cc_matrix_new_view(const struct cc_set *const *sets,
-				     size_t n, const struct cc_defs *d,
-				     int view);
+struct cc_matrix *cc_matrix_new_view(const struct cc_set *const *sets, size_t n,
+				     const struct cc_defs *d, int view);
 void cc_matrix_free(struct cc_matrix *m);
 
 /* Can a guest that sees set I run on set J? */

@@ -101,10 +101,10 @@ struct build {
 	size_t ref;       /* source of info fields */
 	const char *name; /* brand string */
 	struct cc_set *p;
-	int has_flags;    /* some source carries KVM entry flags */
+	int has_flags; /* some source carries KVM entry flags */
 	int have_xf;
-	uint64_t xf;      /* XSAVE components the profile enables */
-	uint32_t *vals;   /* one register of every source */
+	uint64_t xf;    /* XSAVE components the profile enables */
+	uint32_t *vals; /* one register of every source */
 	struct cc_baseline_conflict *conf;
 	size_t nconf, capconf;
 };
@@ -284,8 +284,7 @@ static int combine(struct build *b, const struct cc_field *f, uint32_t m,
 	case CC_RULE_EQUAL:
 		for (i = 1; i < b->n; i++) {
 			if ((b->vals[i] & m) != v) {
-				add_conflict(b, f, leaf, sub, 0, i,
-					     v >> f->lo,
+				add_conflict(b, f, leaf, sub, 0, i, v >> f->lo,
 					     (b->vals[i] & m) >> f->lo);
 				return -1;
 			}
@@ -320,8 +319,8 @@ static uint32_t span_flags(const struct build *b, uint32_t leaf, uint32_t sub)
 /* Register R of span S, field by field, into *VAL and *KNOWN (XS_OFF:
  * an XSAVE component the profile does not enable).  Returns whether any
  * field covers the register. */
-static int build_reg(struct build *b, const struct span *s, int r,
-		     int xs_off, uint32_t *val, uint32_t *known)
+static int build_reg(struct build *b, const struct span *s, int r, int xs_off,
+		     uint32_t *val, uint32_t *known)
 {
 	size_t fb, fe, i;
 	int any = 0;
@@ -467,8 +466,8 @@ static int build(struct build *b, struct cc_err *e)
 			fe++;
 		}
 		if (any)
-			leaf_gaps(b, leaf, fb, fe, keys, nkeys, &spans,
-				  &nspans, &cap);
+			leaf_gaps(b, leaf, fb, fe, keys, nkeys, &spans, &nspans,
+				  &cap);
 		fb = fe;
 	}
 	qsort(spans, nspans, sizeof *spans, cmp_span);
@@ -486,7 +485,7 @@ static int build(struct build *b, struct cc_err *e)
 static void copy_meta(struct cc_set *p, const struct cc_set *src)
 {
 	static const char *const keys[] = {
-		"brand",  "vendor",   "family",   "model", "stepping",
+		"brand",     "vendor", "family",   "model", "stepping",
 		"microcode", "kernel", "hostname", "tool",  "captured",
 	};
 	const char *how = cc_set_meta(src, "source");
@@ -812,8 +811,7 @@ struct cc_baseline *cc_profile_baseline(const struct cc_set *const *src,
 	return bl;
 }
 
-void cc_baseline_view(struct cc_baseline *b, const struct cc_defs *d,
-		      int view)
+void cc_baseline_view(struct cc_baseline *b, const struct cc_defs *d, int view)
 {
 	size_t i, k = 0;
 

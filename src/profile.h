@@ -82,24 +82,24 @@ struct cc_baseline_cost {
 	size_t source;                /* index into the sources */
 	const struct cc_field *field; /* borrowed from the defs */
 	uint32_t leaf, subleaf;
-	uint32_t own, base;           /* the source's value, the baseline's */
+	uint32_t own, base; /* the source's value, the baseline's */
 };
 
 /* An equal-rule field the sources disagree on: left to the host. */
 struct cc_baseline_conflict {
 	const struct cc_field *field; /* borrowed from the defs */
 	uint32_t leaf, subleaf;
-	size_t a, b;                  /* two sources that disagree */
-	uint32_t va, vb;              /* their values */
+	size_t a, b;     /* two sources that disagree */
+	uint32_t va, vb; /* their values */
 };
 
 struct cc_baseline {
-	struct cc_set *profile;              /* owned */
-	struct cc_baseline_cost *costs;      /* by source, then position */
+	struct cc_set *profile;         /* owned */
+	struct cc_baseline_cost *costs; /* by source, then position */
 	size_t ncosts;
 	struct cc_baseline_conflict *conflicts;
 	size_t nconflicts;
-	size_t reference;                    /* source of the identity fields */
+	size_t reference; /* source of the identity fields */
 };
 
 /*
@@ -116,7 +116,6 @@ void cc_baseline_free(struct cc_baseline *b);
 /* Keep only the costs a guest can see in VIEW (enum cc_view, guest.h):
  * in the guest view a source gives up nothing a KVM guest never sees (the
  * maximum leaf, topology, HWP, RDT ...).  The profile is unchanged. */
-void cc_baseline_view(struct cc_baseline *b, const struct cc_defs *d,
-		      int view);
+void cc_baseline_view(struct cc_baseline *b, const struct cc_defs *d, int view);
 
 #endif

@@ -13,28 +13,28 @@
 #include "profile_names.h"
 
 #define NAME_MAX_LEN 64
-#define SUGGEST      3
+#define SUGGEST 3
 
 static const struct {
 	const char *alias, *target;
 } qemu_aliases[] = {
-    {"Broadwell-IBRS", "Broadwell-v3"},
-    {"Broadwell-noTSX", "Broadwell-v2"},
-    {"Broadwell-noTSX-IBRS", "Broadwell-v4"},
-    {"Cascadelake-Server-noTSX", "Cascadelake-Server-v3"},
-    {"EPYC-IBPB", "EPYC-v2"},
-    {"Haswell-IBRS", "Haswell-v3"},
-    {"Haswell-noTSX", "Haswell-v2"},
-    {"Haswell-noTSX-IBRS", "Haswell-v4"},
-    {"Icelake-Server-noTSX", "Icelake-Server-v2"},
-    {"IvyBridge-IBRS", "IvyBridge-v2"},
-    {"Nehalem-IBRS", "Nehalem-v2"},
-    {"SandyBridge-IBRS", "SandyBridge-v2"},
-    {"Skylake-Client-IBRS", "Skylake-Client-v2"},
-    {"Skylake-Client-noTSX-IBRS", "Skylake-Client-v3"},
-    {"Skylake-Server-IBRS", "Skylake-Server-v2"},
-    {"Skylake-Server-noTSX-IBRS", "Skylake-Server-v3"},
-    {"Westmere-IBRS", "Westmere-v2"},
+	{"Broadwell-IBRS", "Broadwell-v3"},
+	{"Broadwell-noTSX", "Broadwell-v2"},
+	{"Broadwell-noTSX-IBRS", "Broadwell-v4"},
+	{"Cascadelake-Server-noTSX", "Cascadelake-Server-v3"},
+	{"EPYC-IBPB", "EPYC-v2"},
+	{"Haswell-IBRS", "Haswell-v3"},
+	{"Haswell-noTSX", "Haswell-v2"},
+	{"Haswell-noTSX-IBRS", "Haswell-v4"},
+	{"Icelake-Server-noTSX", "Icelake-Server-v2"},
+	{"IvyBridge-IBRS", "IvyBridge-v2"},
+	{"Nehalem-IBRS", "Nehalem-v2"},
+	{"SandyBridge-IBRS", "SandyBridge-v2"},
+	{"Skylake-Client-IBRS", "Skylake-Client-v2"},
+	{"Skylake-Client-noTSX-IBRS", "Skylake-Client-v3"},
+	{"Skylake-Server-IBRS", "Skylake-Server-v2"},
+	{"Skylake-Server-noTSX-IBRS", "Skylake-Server-v3"},
+	{"Westmere-IBRS", "Westmere-v2"},
 };
 #define NALIASES (sizeof qemu_aliases / sizeof qemu_aliases[0])
 
@@ -166,14 +166,14 @@ static void suggest(const char *name, struct cc_err *e)
 		cc_buf_printf(&msg, "%s%s", i ? ", " : "", p.name[i]);
 	if (p.n > 0)
 		cc_errf(e,
-		        "profile:%s: no such bundled profile; did you mean "
-		        "%s? ('cpucompat profiles' lists all %zu)",
-		        name, msg.data, count);
+			"profile:%s: no such bundled profile; did you mean "
+			"%s? ('cpucompat profiles' lists all %zu)",
+			name, msg.data, count);
 	else
 		cc_errf(e,
-		        "profile:%s: no such bundled profile "
-		        "('cpucompat profiles' lists all %zu)",
-		        name, count);
+			"profile:%s: no such bundled profile "
+			"('cpucompat profiles' lists all %zu)",
+			name, count);
 	cc_buf_free(&msg);
 }
 

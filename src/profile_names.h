@@ -22,7 +22,7 @@
  * "profile:NAME" and suggests up to three close names.
  */
 const struct cc_embedded *profile_names_find(const char *name,
-                                             struct cc_err *e);
+					     struct cc_err *e);
 
 /*
  * NAME with a QEMU alias or an unversioned QEMU model name replaced by

@@ -27,13 +27,24 @@ void report_xml_string(struct cc_buf *b, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
-		case '<': cc_buf_puts(b, "&lt;"); break;
-		case '>': cc_buf_puts(b, "&gt;"); break;
-		case '&': cc_buf_puts(b, "&amp;"); break;
-		case '"': cc_buf_puts(b, "&quot;"); break;
-		case '\'': cc_buf_puts(b, "&apos;"); break;
+		case '<':
+			cc_buf_puts(b, "&lt;");
+			break;
+		case '>':
+			cc_buf_puts(b, "&gt;");
+			break;
+		case '&':
+			cc_buf_puts(b, "&amp;");
+			break;
+		case '"':
+			cc_buf_puts(b, "&quot;");
+			break;
+		case '\'':
+			cc_buf_puts(b, "&apos;");
+			break;
 		default:
-			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+			if ((unsigned char)*s >= 0x20 || *s == '\n' ||
+			    *s == '\t')
 				cc_buf_add(b, s, 1);
 		}
 	}
@@ -43,8 +54,9 @@ void report_value(const struct cc_finding *f, int target, char *out, size_t n)
 {
 	uint32_t v = target ? f->dst : f->src;
 	uint32_t k = target ? f->dst_known : f->src_known;
-	uint32_t full = (f->hi - f->lo == 31) ? UINT32_MAX
-					       : ((1u << (f->hi - f->lo + 1)) - 1);
+	uint32_t full = (f->hi - f->lo == 31)
+				? UINT32_MAX
+				: ((1u << (f->hi - f->lo + 1)) - 1);
 
 	if (k == 0)
 		snprintf(out, n, "host");
@@ -58,8 +70,8 @@ void report_value(const struct cc_finding *f, int target, char *out, size_t n)
 		snprintf(out, n, "%#x", v);
 }
 
-static const char *fname(const struct cc_finding *f, const struct report_opts *o,
-			 char *buf, size_t n)
+static const char *fname(const struct cc_finding *f,
+			 const struct report_opts *o, char *buf, size_t n)
 {
 	if (f->field != NULL)
 		return cc_field_spelling(f->field, o->names);
@@ -91,17 +103,18 @@ static void what_happens(struct cc_buf *b, const struct cc_finding *f,
 	else if (f->change == CC_CHANGE_ADDED)
 		cc_buf_puts(b, "only the second set has it");
 	else if (f->rule == CC_RULE_GE)
-		cc_buf_puts(b, symmetric ? "values differ" : "target value is lower");
+		cc_buf_puts(b, symmetric ? "values differ"
+					 : "target value is lower");
 	else if (f->rule == CC_RULE_LE)
-		cc_buf_puts(b, symmetric ? "values differ" : "target value is higher");
+		cc_buf_puts(b, symmetric ? "values differ"
+					 : "target value is higher");
 	else
 		cc_buf_puts(b, "values differ");
 }
 
 /* Append TEXT word-wrapped to 80 columns, the first line indented by
  * FIRST and the others by MORE. */
-static void wrap(struct cc_buf *b, const char *text, size_t first,
-		 size_t more)
+static void wrap(struct cc_buf *b, const char *text, size_t first, size_t more)
 {
 	size_t colm = first;
 	const char *p = text;
@@ -144,8 +157,8 @@ static const struct cc_report *vendor_of(const struct cc_report *r,
 					 const struct cc_finding *f)
 {
 	return r->view == CC_VIEW_GUEST && r->vendor_mismatch &&
-		       !r->symmetric && !f->folded && f->leaf == 0 &&
-		       f->reg != CC_EAX
+			       !r->symmetric && !f->folded && f->leaf == 0 &&
+			       f->reg != CC_EAX
 		       ? r
 		       : NULL;
 }
@@ -158,8 +171,8 @@ static void text_finding(struct cc_buf *b, const struct cc_report *r,
 	int symmetric = r->symmetric;
 	char name[40], pos[48], sv[32], dv[32];
 	const char *c = f->severity == CC_SEV_INCOMPATIBLE ? C_RED
-			: f->severity == CC_SEV_WARNING     ? C_YEL
-							    : "";
+			: f->severity == CC_SEV_WARNING    ? C_YEL
+							   : "";
 
 	const char *nm;
 	size_t width;
@@ -197,8 +210,10 @@ static void text_finding(struct cc_buf *b, const struct cc_report *r,
 		wrap(b, meaning, 6, 6);
 	}
 	if (vendor != NULL) {
-		wrap(b, "The CPU vendor: a guest cannot move between CPU "
-			"vendors", 6, 6);
+		wrap(b,
+		     "The CPU vendor: a guest cannot move between CPU "
+		     "vendors",
+		     6, 6);
 	} else if (f->field != NULL && f->kvm_hides) {
 		struct cc_buf t;
 
@@ -257,10 +272,10 @@ static const char *conseq_label(int c, size_t n)
 {
 	static const char *const one[] = {
 		"instruction-set feature", "state component", "mitigation",
-		"capacity limit", "identity field", "other field"};
+		"capacity limit",          "identity field",  "other field"};
 	static const char *const many[] = {
 		"instruction-set features", "state components", "mitigations",
-		"capacity limits", "identity fields", "other fields"};
+		"capacity limits",          "identity fields",  "other fields"};
 
 	return c < 0 || c >= CC_NCONSEQ ? "" : n == 1 ? one[c] : many[c];
 }
@@ -288,8 +303,9 @@ static void blocks_line(struct cc_buf *b, const struct cc_report *r,
 	for (k = 0; k < r->n; k++)
 		folded += r->findings[k].folded && !r->findings[k].waived;
 	if (r->vendor_mismatch && !r->symmetric)
-		cc_buf_printf(&t, " the vendor (%s -> %s), with %zu further "
-				  "difference%s folded under it",
+		cc_buf_printf(&t,
+			      " the vendor (%s -> %s), with %zu further "
+			      "difference%s folded under it",
 			      r->source.vendor_id, r->target.vendor_id, folded,
 			      folded == 1 ? "" : "s");
 	while (!(r->vendor_mismatch && !r->symmetric) && i < r->n &&
@@ -333,36 +349,43 @@ static void header(struct cc_buf *b, const struct cc_report *r,
 	if (r->symmetric && r->verdict == CC_VERDICT_IDENTICAL)
 		cc_buf_puts(b, ": the two CPUID sets are the same\n");
 	else if (r->symmetric && cc_report_equal_for_guests(r))
-		cc_buf_puts(b, ": the sets differ only where no KVM guest "
-			       "looks\n");
+		cc_buf_puts(b,
+			    ": the sets differ only where no KVM guest "
+			    "looks\n");
 	else if (r->symmetric && r->failing == 0 && r->waived > 0)
-		cc_buf_puts(b, ": the two CPUID sets differ; every difference "
-			       "that counts is waived\n");
+		cc_buf_puts(b,
+			    ": the two CPUID sets differ; every difference "
+			    "that counts is waived\n");
 	else if (r->symmetric)
 		cc_buf_puts(b, ": the two CPUID sets differ\n");
 	else if (r->vendor_mismatch)
-		cc_buf_printf(b, ": vendor mismatch, %s -> %s; a guest cannot "
-				 "move between CPU vendors\n",
+		cc_buf_printf(b,
+			      ": vendor mismatch, %s -> %s; a guest cannot "
+			      "move between CPU vendors\n",
 			      r->source.vendor_id, r->target.vendor_id);
 	else if (r->source.kind == CC_KIND_PROFILE)
-		cc_buf_puts(b, r->verdict == CC_VERDICT_INCOMPATIBLE
-				       ? ": the target cannot run guests of this "
-					 "profile\n"
-				       : ": the target can run guests of this "
-					 "profile\n");
+		cc_buf_puts(b,
+			    r->verdict == CC_VERDICT_INCOMPATIBLE
+				    ? ": the target cannot run guests of this "
+				      "profile\n"
+				    : ": the target can run guests of this "
+				      "profile\n");
 	else if (r->verdict == CC_VERDICT_INCOMPATIBLE)
-		cc_buf_puts(b, ": a guest started on the source cannot safely "
-			       "run on the target\n");
+		cc_buf_puts(b,
+			    ": a guest started on the source cannot safely "
+			    "run on the target\n");
 	else
-		cc_buf_puts(b, ": a guest started on the source can run on the "
-			       "target\n");
+		cc_buf_puts(b,
+			    ": a guest started on the source can run on the "
+			    "target\n");
 	if (r->view == CC_VIEW_GUEST)
 		blocks_line(b, r, o);
 	side_line(b, r->symmetric ? "A" : "source", &r->source);
 	side_line(b, r->symmetric ? "B" : "target", &r->target);
 	if (r->view == CC_VIEW_GUEST)
-		cc_buf_printf(b, "  view:   what a KVM guest sees, by the KVM "
-				 "rules of %s\n",
+		cc_buf_printf(b,
+			      "  view:   what a KVM guest sees, by the KVM "
+			      "rules of %s\n",
 			      r->kvm_rules);
 }
 
@@ -382,13 +405,15 @@ static void name_list(struct cc_buf *b, const struct cc_report *r, size_t from,
 
 		for (k = from; k < i; k++)
 			if (strcmp(fname(&r->findings[k], o, other,
-					 sizeof other), n) == 0)
+					 sizeof other),
+				   n) == 0)
 				break;
 		if (k < i)
 			continue;
 		for (times = 1, k = i + 1; k < to; k++)
 			times += strcmp(fname(&r->findings[k], o, other,
-					      sizeof other), n) == 0;
+					      sizeof other),
+					n) == 0;
 		if (times > 1)
 			snprintf(item, sizeof item, "%s (x%zu)", n, times);
 		else
@@ -412,8 +437,8 @@ static void name_list(struct cc_buf *b, const struct cc_report *r, size_t from,
 /* The findings of severity SEV that are neither waived nor matches,
  * starting at *I (the findings are sorted that way), under their heading
  * and grouped by leaf; *I moves past them. */
-static void text_section(struct cc_buf *b, const struct cc_report *r,
-			 int sev, size_t *i, const struct report_opts *o)
+static void text_section(struct cc_buf *b, const struct cc_report *r, int sev,
+			 size_t *i, const struct report_opts *o)
 {
 	size_t start = *i, end, k;
 	uint32_t leaf = UINT32_MAX, sub = UINT32_MAX;
@@ -472,7 +497,8 @@ static void text_matches(struct cc_buf *b, const struct cc_report *r,
 		if (f->status == CC_STATUS_DIFFERENT)
 			continue;
 		if (!any)
-			cc_buf_puts(b, "\nMatching and host-dependent fields:\n");
+			cc_buf_puts(b,
+				    "\nMatching and host-dependent fields:\n");
 		any = 1;
 		cc_finding_position(f, pos, sizeof pos);
 		report_value(f, 0, sv, sizeof sv);
@@ -534,15 +560,16 @@ static void text_summary(struct cc_buf *b, const struct cc_report *r)
 		cc_buf_puts(b, ".\n");
 	}
 	if (r->kvm_hidden)
-		cc_buf_printf(b,
-			      "\nNote: %zu of the missing features are on this CPU, "
-			      "but KVM does not offer\nthem to guests. Typical "
-			      "causes: this machine is itself a guest (nested\n"
-			      "KVM sees only what the outer hypervisor "
-			      "passes on), a kvm module parameter,\nor an older "
-			      "kernel. 'cpucompat diff host kvm' lists all of "
-			      "them.\n",
-			      r->kvm_hidden);
+		cc_buf_printf(
+			b,
+			"\nNote: %zu of the missing features are on this CPU, "
+			"but KVM does not offer\nthem to guests. Typical "
+			"causes: this machine is itself a guest (nested\n"
+			"KVM sees only what the outer hypervisor "
+			"passes on), a kvm module parameter,\nor an older "
+			"kernel. 'cpucompat diff host kvm' lists all of "
+			"them.\n",
+			r->kvm_hidden);
 }
 
 /* The guest view's tail: waived, what folds under a vendor mismatch, and
@@ -554,35 +581,38 @@ static void text_guest_tail(struct cc_buf *b, const struct cc_report *r,
 	size_t start, n;
 
 	if (r->waived)
-		cc_buf_printf(b, "\nWaived (%zu, accepted by --ignore/--waivers):\n",
-			      r->waived);
+		cc_buf_printf(
+			b, "\nWaived (%zu, accepted by --ignore/--waivers):\n",
+			r->waived);
 	for (; i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT &&
 	       !r->findings[i].unseen && !r->findings[i].folded;
 	     i++)
 		text_finding(b, r, &r->findings[i], o,
 			     finding_hint(r, &r->findings[i]),
 			     vendor_of(r, &r->findings[i]));
-	for (start = i; i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT &&
-			!r->findings[i].unseen;
+	for (start = i;
+	     i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT &&
+	     !r->findings[i].unseen;
 	     i++)
 		;
 	if (i > start && o->all) {
 		cc_buf_printf(b, "\nFolded under the vendor mismatch (%zu):\n",
 			      i - start);
 		for (n = start; n < i; n++)
-			text_finding(b, r, &r->findings[n], o, NULL,
-				     NULL);
+			text_finding(b, r, &r->findings[n], o, NULL, NULL);
 	} else if (i > start) {
-		cc_buf_printf(b, "\nFolded under the vendor mismatch: %zu "
-				 "difference%s; --all lists them\n",
+		cc_buf_printf(b,
+			      "\nFolded under the vendor mismatch: %zu "
+			      "difference%s; --all lists them\n",
 			      i - start, i - start == 1 ? "" : "s");
 	}
-	for (start = i; i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT;
-	     i++)
+	for (start = i;
+	     i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT; i++)
 		;
 	if (i > start) {
-		cc_buf_printf(b, "\nNot visible to KVM guests: %zu difference%s; "
-				 "--view raw lists them\n",
+		cc_buf_printf(b,
+			      "\nNot visible to KVM guests: %zu difference%s; "
+			      "--view raw lists them\n",
 			      i - start, i - start == 1 ? "" : "s");
 		if (o->all)
 			name_list(b, r, start, i, o);
@@ -609,8 +639,9 @@ void report_text(struct cc_buf *b, const struct cc_report *r,
 	for (sev = CC_SEV_INCOMPATIBLE; sev >= CC_SEV_INFO; sev--)
 		text_section(b, r, sev, &i, o);
 	if (r->waived) {
-		cc_buf_printf(b, "\nWaived (%zu, accepted by --ignore/--waivers):\n",
-			      r->waived);
+		cc_buf_printf(
+			b, "\nWaived (%zu, accepted by --ignore/--waivers):\n",
+			r->waived);
 		for (; i < r->n && r->findings[i].status == CC_STATUS_DIFFERENT;
 		     i++)
 			text_finding(b, r, &r->findings[i], o,
@@ -635,28 +666,32 @@ static void json_side(struct cc_buf *b, const struct cc_report_side *s)
 	cc_buf_puts(b, ", \"model\": ");
 	cc_json_put_string(b, s->model);
 	if (s->has_fms)
-		cc_buf_printf(b, ", \"family\": %u, \"model_number\": %u, "
-				 "\"stepping\": %u",
+		cc_buf_printf(b,
+			      ", \"family\": %u, \"model_number\": %u, "
+			      "\"stepping\": %u",
 			      s->family, s->model_number, s->stepping);
 	cc_buf_puts(b, "}");
 }
 
 static void json_finding(struct cc_buf *b, const struct cc_report *r,
-			 const struct cc_finding *f, const struct report_opts *o)
+			 const struct cc_finding *f,
+			 const struct report_opts *o)
 {
 	char pos[48];
 	static const char *const status[] = {"different", "match",
 					     "host-dependent"};
 
 	cc_finding_position(f, pos, sizeof pos);
-	cc_buf_printf(b, "{\"leaf\": %u, \"subleaf\": %u, \"register\": \"%s\", "
-			 "\"bits\": [%u, %u], \"position\": \"%s\", \"name\": ",
+	cc_buf_printf(b,
+		      "{\"leaf\": %u, \"subleaf\": %u, \"register\": \"%s\", "
+		      "\"bits\": [%u, %u], \"position\": \"%s\", \"name\": ",
 		      f->leaf, f->subleaf, cc_reg_name((enum cc_reg)f->reg),
 		      f->lo, f->hi, pos);
 	cc_json_put_string(b, f->field ? cc_field_spelling(f->field, o->names)
 				       : NULL);
-	cc_buf_printf(b, ", \"change\": \"%s\", \"severity\": \"%s\", "
-			 "\"rule\": \"%s\", \"status\": \"%s\", ",
+	cc_buf_printf(b,
+		      ", \"change\": \"%s\", \"severity\": \"%s\", "
+		      "\"rule\": \"%s\", \"status\": \"%s\", ",
 		      cc_change_name((enum cc_change)f->change),
 		      cc_sev_name((enum cc_sev)f->severity),
 		      cc_rule_name((enum cc_rule)f->rule), status[f->status]);
@@ -683,8 +718,8 @@ static void json_finding(struct cc_buf *b, const struct cc_report *r,
 			      cc_finding_fails(r, f) ? "true" : "false");
 	}
 	cc_buf_puts(b, "\"category\": ");
-	cc_json_put_string(b, f->field ? cc_categories[f->field->category]
-				       : NULL);
+	cc_json_put_string(b,
+			   f->field ? cc_categories[f->field->category] : NULL);
 	cc_buf_puts(b, ", \"description\": ");
 	cc_json_put_string(b, f->field ? f->field->description : NULL);
 	cc_buf_printf(b, ", \"kvm_hides\": %s, \"waived\": %s, \"waiver\": ",
@@ -692,8 +727,9 @@ static void json_finding(struct cc_buf *b, const struct cc_report *r,
 		      f->waived ? "true" : "false");
 	cc_json_put_string(b, f->waived ? (f->waiver ? f->waiver : "") : NULL);
 	if (r->view == CC_VIEW_GUEST) {
-		cc_buf_printf(b, ", \"consequence\": \"%s\", \"guest\": \"%s\", "
-				 "\"folded\": %s, \"hint\": ",
+		cc_buf_printf(b,
+			      ", \"consequence\": \"%s\", \"guest\": \"%s\", "
+			      "\"folded\": %s, \"hint\": ",
 			      cc_conseq_names[f->consequence],
 			      cc_unseen_name((enum cc_unseen)f->unseen),
 			      f->folded ? "true" : "false");
@@ -728,28 +764,32 @@ void report_json(struct cc_buf *b, const struct cc_report *r,
 	size_t i;
 	int first = 1;
 
-	cc_buf_printf(b, "{\n  \"schema\": \"cpucompat-report/1\",\n"
-			 "  \"command\": \"%s\",\n  \"verdict\": \"%s\",\n"
-			 "  \"vendor_mismatch\": %s,\n  \"source\": ",
+	cc_buf_printf(b,
+		      "{\n  \"schema\": \"cpucompat-report/1\",\n"
+		      "  \"command\": \"%s\",\n  \"verdict\": \"%s\",\n"
+		      "  \"vendor_mismatch\": %s,\n  \"source\": ",
 		      o->command, cc_verdict_name(r->verdict),
 		      r->vendor_mismatch ? "true" : "false");
 	json_side(b, &r->source);
 	cc_buf_puts(b, ",\n  \"target\": ");
 	json_side(b, &r->target);
-	cc_buf_printf(b, ",\n  \"summary\": {\"incompatible\": %zu, "
-			 "\"warning\": %zu, \"info\": %zu, \"waived\": %zu, "
-			 "\"host_dependent\": %zu, \"matched\": %zu},\n",
+	cc_buf_printf(b,
+		      ",\n  \"summary\": {\"incompatible\": %zu, "
+		      "\"warning\": %zu, \"info\": %zu, \"waived\": %zu, "
+		      "\"host_dependent\": %zu, \"matched\": %zu},\n",
 		      r->count[CC_SEV_INCOMPATIBLE], r->count[CC_SEV_WARNING],
 		      r->count[CC_SEV_INFO], r->waived, r->host_dependent,
 		      r->matched);
-	cc_buf_printf(b, "  \"exit_status\": %d,\n  \"equal_for_guests\": "
-			 "%s,\n  \"unused_waivers\": [",
+	cc_buf_printf(b,
+		      "  \"exit_status\": %d,\n  \"equal_for_guests\": "
+		      "%s,\n  \"unused_waivers\": [",
 		      cc_report_exit(r, o->strict_waivers),
 		      cc_report_equal_for_guests(r) ? "true" : "false");
 	for (i = 0; i < r->nwaivers; i++) {
 		if (r->waiver_hits[i] != 0)
 			continue;
-		cc_buf_puts(b, first ? "\n    {\"name\": " : ",\n    {\"name\": ");
+		cc_buf_puts(b,
+			    first ? "\n    {\"name\": " : ",\n    {\"name\": ");
 		first = 0;
 		cc_json_put_string(b, r->waivers[i].name);
 		cc_buf_puts(b, ", \"where\": ");
@@ -802,7 +842,8 @@ static int cmp_position(const void *x, const void *y)
 
 static int same_group(const struct cc_finding *a, const struct cc_finding *b)
 {
-	return a->leaf == b->leaf && a->subleaf == b->subleaf && a->reg == b->reg;
+	return a->leaf == b->leaf && a->subleaf == b->subleaf &&
+	       a->reg == b->reg;
 }
 
 /* The failure message of one group: every differing finding of
@@ -838,8 +879,7 @@ static void junit_failure(struct cc_buf *b, const struct cc_report *r,
 		if (f->change == CC_CHANGE_STANCE) {
 			char meaning[256];
 
-			cc_finding_meaning(r, f, name, meaning,
-					   sizeof meaning);
+			cc_finding_meaning(r, f, name, meaning, sizeof meaning);
 			cc_buf_printf(&line, ": %s", meaning);
 		}
 		cc_buf_printf(&line, " (%s)\n",
@@ -887,8 +927,9 @@ static void junit_waivers(struct cc_buf *b, const struct cc_report *r,
 
 	if (r->nwaivers == 0)
 		return;
-	cc_buf_printf(b, "    <testcase classname=\"cpucompat.%s\" "
-			 "name=\"waivers\">\n",
+	cc_buf_printf(b,
+		      "    <testcase classname=\"cpucompat.%s\" "
+		      "name=\"waivers\">\n",
 		      o->command);
 	if (r->unused_waivers == 0) {
 		cc_buf_puts(b, "    </testcase>\n");
@@ -896,8 +937,9 @@ static void junit_waivers(struct cc_buf *b, const struct cc_report *r,
 	}
 	if (o->strict_waivers) {
 		(*failures)++;
-		cc_buf_printf(b, "      <failure type=\"unused-waiver\" "
-				 "message=\"%zu unused waiver%s\">",
+		cc_buf_printf(b,
+			      "      <failure type=\"unused-waiver\" "
+			      "message=\"%zu unused waiver%s\">",
 			      r->unused_waivers,
 			      r->unused_waivers == 1 ? "" : "s");
 	} else {
@@ -944,7 +986,8 @@ static int cmp_group(const void *x, const void *y)
 static void junit_cases(struct cc_buf *b, const struct cc_report *r,
 			const struct report_opts *o, struct junit_counts *c)
 {
-	const struct cc_finding **by = cc_xmalloc((r->n ? r->n : 1) * sizeof *by);
+	const struct cc_finding **by =
+		cc_xmalloc((r->n ? r->n : 1) * sizeof *by);
 	struct junit_group *gs = cc_xcalloc(r->n ? r->n : 1, sizeof *gs);
 	size_t i, j, ng = 0, k;
 
@@ -978,7 +1021,8 @@ static void junit_cases(struct cc_buf *b, const struct cc_report *r,
 		char name[64];
 
 		snprintf(name, sizeof name,
-			 f->leaf < 10 ? "CPUID.(%u,%u).%s" : "CPUID.(0x%x,%u).%s",
+			 f->leaf < 10 ? "CPUID.(%u,%u).%s"
+				      : "CPUID.(0x%x,%u).%s",
 			 f->leaf, f->subleaf, cc_reg_name((enum cc_reg)f->reg));
 		c->tests++;
 		cc_buf_printf(b,
@@ -992,8 +1036,9 @@ static void junit_cases(struct cc_buf *b, const struct cc_report *r,
 			junit_waived(b, by, g->from, g->to, o);
 		} else if (g->hostdep == g->to - g->from) {
 			c->skipped++;
-			cc_buf_puts(b, "      <skipped message=\"left to "
-				       "the host by a profile\"/>\n");
+			cc_buf_puts(b,
+				    "      <skipped message=\"left to "
+				    "the host by a profile\"/>\n");
 		}
 		cc_buf_puts(b, "    </testcase>\n");
 	}
@@ -1024,31 +1069,37 @@ void report_junit(struct cc_buf *b, const struct cc_report *r,
 	junit_cases(&cases, r, o, &c);
 	junit_waivers(&cases, r, o, &c.failures);
 	c.tests += r->nwaivers > 0;
-	cc_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
-		       "  <testsuite name=\"");
+	cc_buf_puts(b,
+		    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+		    "  <testsuite name=\"");
 	cc_buf_printf(b, "cpucompat %s ", o->command);
 	junit_side(b, &r->source);
 	cc_buf_puts(b, " -&gt; ");
 	junit_side(b, &r->target);
-	cc_buf_printf(b, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
-			 "skipped=\"%zu\">\n",
+	cc_buf_printf(b,
+		      "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+		      "skipped=\"%zu\">\n",
 		      c.tests + 1, c.failures + (r->vendor_mismatch ? 1 : 0),
 		      c.skipped);
 	if (r->view == CC_VIEW_GUEST) {
-		cc_buf_puts(b, "    <properties>\n      <property name=\"view\" "
-			       "value=\"guest\"/>\n      <property "
-			       "name=\"kvm_rules\" value=\"");
+		cc_buf_puts(b,
+			    "    <properties>\n      <property name=\"view\" "
+			    "value=\"guest\"/>\n      <property "
+			    "name=\"kvm_rules\" value=\"");
 		report_xml_string(b, r->kvm_rules);
-		cc_buf_printf(b, "\"/>\n      <property name=\"not_visible\" "
-				 "value=\"%zu\"/>\n    </properties>\n",
+		cc_buf_printf(b,
+			      "\"/>\n      <property name=\"not_visible\" "
+			      "value=\"%zu\"/>\n    </properties>\n",
 			      r->unseen);
 	}
-	cc_buf_printf(b, "    <testcase classname=\"cpucompat.%s\" "
-			 "name=\"vendor\">\n",
+	cc_buf_printf(b,
+		      "    <testcase classname=\"cpucompat.%s\" "
+		      "name=\"vendor\">\n",
 		      o->command);
 	if (r->vendor_mismatch) {
-		cc_buf_puts(b, "      <failure type=\"vendor\" message=\"vendor "
-			       "mismatch\">");
+		cc_buf_puts(b,
+			    "      <failure type=\"vendor\" message=\"vendor "
+			    "mismatch\">");
 		report_xml_string(b, r->source.vendor_id);
 		cc_buf_puts(b, " -&gt; ");
 		report_xml_string(b, r->target.vendor_id);

@@ -29,7 +29,7 @@ struct report_opts {
 	int color;           /* ANSI colour */
 	int all;             /* also list matching and host-dependent fields */
 	int strict_waivers;  /* --strict-waivers: unused waivers fail */
-	const char *file;      /* github: the file annotations point at */
+	const char *file;    /* github: the file annotations point at */
 	const char *file_text; /* github: its text, to find entry lines */
 };
 

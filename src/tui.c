@@ -21,7 +21,7 @@
 #include "fmt.h"
 #include "tui_priv.h"
 
-#define KEY_CTRL(c) ((c) & 0x1f)
+#define KEY_CTRL(c) ((c)&0x1f)
 
 /* ------------------------------------------------------------ terminal */
 
@@ -105,13 +105,15 @@ static int start_session(struct tui *t, struct cc_err *e)
 	FILE *in = stdin;
 
 	if (!isatty(STDOUT_FILENO))
-		return cc_errf(e, "explore: standard output is not a terminal "
-				  "(use 'cpucompat check' for a report)");
+		return cc_errf(e,
+			       "explore: standard output is not a terminal "
+			       "(use 'cpucompat check' for a report)");
 	if (!isatty(STDIN_FILENO)) {
 		tty_in = fopen("/dev/tty", "r");
 		if (tty_in == NULL)
-			return cc_errf(e, "explore: no terminal to read keys "
-					  "from: /dev/tty: %s",
+			return cc_errf(e,
+				       "explore: no terminal to read keys "
+				       "from: /dev/tty: %s",
 				       strerror(errno));
 		in = tty_in;
 	}
@@ -125,8 +127,9 @@ static int start_session(struct tui *t, struct cc_err *e)
 	screen = newterm(NULL, stdout, in);
 	if (screen == NULL) {
 		end_session();
-		return cc_errf(e, "explore: cannot drive terminal type '%s' "
-				  "(TERM)",
+		return cc_errf(e,
+			       "explore: cannot drive terminal type '%s' "
+			       "(TERM)",
 			       term ? term : "");
 	}
 	tui_active = 1;
@@ -134,8 +137,9 @@ static int start_session(struct tui *t, struct cc_err *e)
 		int h = LINES, w = COLS;
 
 		end_session();
-		return cc_errf(e, "explore: the terminal is %dx%d; it needs at "
-				  "least %dx%d",
+		return cc_errf(e,
+			       "explore: the terminal is %dx%d; it needs at "
+			       "least %dx%d",
 			       w, h, TUI_MIN_COLS, TUI_MIN_LINES);
 	}
 	cbreak();
@@ -199,8 +203,9 @@ static void on_mouse(struct tui *t)
 	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
 		view_focus(t->v, p);
 		for (i = 0; i < 3; i++)
-			view_move(t->v, ev.bstate & BUTTON4_PRESSED ? VIEW_UP
-								     : VIEW_DOWN);
+			view_move(t->v, ev.bstate & BUTTON4_PRESSED
+						? VIEW_UP
+						: VIEW_DOWN);
 		return;
 	}
 	view_select_line(t->v, p, (size_t)(ev.y - l->list_y));
@@ -286,8 +291,9 @@ static void write_profile(struct tui *t)
 	if (save_profile(v, path, &e) < 0)
 		cc_buf_puts(&msg, e.msg);
 	else
-		cc_buf_printf(&msg, "wrote %s: A as a profile, %zu what-if "
-				    "edit%s",
+		cc_buf_printf(&msg,
+			      "wrote %s: A as a profile, %zu what-if "
+			      "edit%s",
 			      path, v->side[0].ntoggles,
 			      v->side[0].ntoggles == 1 ? "" : "s");
 	set_message(v, msg.data);

@@ -70,15 +70,22 @@ static attr_t mark_attr(const struct tui *t, enum view_mark m)
 	if (!t->color)
 		return m == VIEW_MARK_UNSEEN ? A_DIM : a;
 	switch (m) {
-	case VIEW_MARK_INCOMPATIBLE: return a | COLOR_PAIR(PAIR_INC);
-	case VIEW_MARK_WARNING: return a | COLOR_PAIR(PAIR_WARN);
-	case VIEW_MARK_INFO: return a | COLOR_PAIR(PAIR_INFO);
-	case VIEW_MARK_MATCH: return a | COLOR_PAIR(PAIR_OK);
-	case VIEW_MARK_HOSTDEP: return a | COLOR_PAIR(PAIR_HOST);
-	case VIEW_MARK_UNSEEN: return A_DIM;
+	case VIEW_MARK_INCOMPATIBLE:
+		return a | COLOR_PAIR(PAIR_INC);
+	case VIEW_MARK_WARNING:
+		return a | COLOR_PAIR(PAIR_WARN);
+	case VIEW_MARK_INFO:
+		return a | COLOR_PAIR(PAIR_INFO);
+	case VIEW_MARK_MATCH:
+		return a | COLOR_PAIR(PAIR_OK);
+	case VIEW_MARK_HOSTDEP:
+		return a | COLOR_PAIR(PAIR_HOST);
+	case VIEW_MARK_UNSEEN:
+		return A_DIM;
 	case VIEW_MARK_FOLDED:
 	case VIEW_MARK_VALUE:
-	case VIEW_NMARKS: break;
+	case VIEW_NMARKS:
+		break;
 	}
 	return a;
 }
@@ -113,7 +120,7 @@ static void fit(char *s, int w)
 /* Print at (Y, X) at most W columns, padded to W with spaces; longer text
  * ends with "..." (fit). */
 static void put(int y, int x, int w, attr_t a, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+	__attribute__((format(printf, 5, 6)));
 static void put(int y, int x, int w, attr_t a, const char *fmt, ...)
 {
 	char buf[512];
@@ -187,8 +194,8 @@ static void bits_str(const struct cc_finding *f, char *out, size_t n)
 /* Name, position and both values of R as the screen shows them: the
  * finding of a vendor mismatch reads as "vendor", GenuineIntel ->
  * AuthenticAMD. */
-static void row_text(const struct view *v, const struct view_row *r,
-		     char *name, char *pos, char *sv, char *dv)
+static void row_text(const struct view *v, const struct view_row *r, char *name,
+		     char *pos, char *sv, char *dv)
 {
 	char nb[16];
 
@@ -242,8 +249,8 @@ static void explain(const struct view *v, const struct view_row *r, char *out,
 		 view_mark_name((enum view_mark)r->mark),
 		 f->change == CC_CHANGE_MISSING ? "set on A, missing on B"
 		 : f->change == CC_CHANGE_ADDED ? "only B has it"
-		 : f->rule == CC_RULE_GE	? "B is lower than A"
-		 : f->rule == CC_RULE_LE	? "B is higher than A"
+		 : f->rule == CC_RULE_GE        ? "B is lower than A"
+		 : f->rule == CC_RULE_LE        ? "B is higher than A"
 						: "values differ");
 }
 
@@ -495,7 +502,8 @@ static void draw_groups(struct tui *t)
 				put(l->list_y, 0, l->lw, A_NORMAL,
 				    " (nothing to show)");
 			else
-				put(l->list_y + i, 0, l->lw, A_NORMAL, "%s", "");
+				put(l->list_y + i, 0, l->lw, A_NORMAL, "%s",
+				    "");
 			continue;
 		}
 		view_group_label(g, label, sizeof label);
@@ -590,8 +598,9 @@ static void draw_register(struct tui *t, int y, int x, const char *tag,
 	put(y, x, 2, A_BOLD, "%s", tag);
 	for (b = 31; b >= 0; b--) {
 		int in = b >= r->f.lo && b <= r->f.hi;
-		attr_t a = in ? (A_REVERSE | mark_attr(t, (enum view_mark)r->mark))
-			      : A_NORMAL;
+		attr_t a =
+			in ? (A_REVERSE | mark_attr(t, (enum view_mark)r->mark))
+			   : A_NORMAL;
 		char c = (known >> b & 1) ? ((val >> b & 1) ? '1' : '0') : '?';
 
 		if (!in && ((val ^ other) >> b & 1))
@@ -621,8 +630,8 @@ static void detail_note(const struct view_row *r, struct cc_buf *b)
 			      cc_unseen_text((enum cc_unseen)r->f.unseen));
 		return;
 	}
-	if (r->f.hint != NULL && (r->mark <= VIEW_MARK_INFO ||
-				  r->mark == VIEW_MARK_FOLDED)) {
+	if (r->f.hint != NULL &&
+	    (r->mark <= VIEW_MARK_INFO || r->mark == VIEW_MARK_FOLDED)) {
 		cc_buf_printf(b, "hint: %s", r->f.hint);
 		return;
 	}
@@ -633,14 +642,16 @@ static void detail_note(const struct view_row *r, struct cc_buf *b)
 	if (f->qemu)
 		cc_buf_printf(b, "names: qemu %s", f->qemu);
 	if (f->libvirt)
-		cc_buf_printf(b, "%slibvirt %s", b->len ? ", " : "names: ",
-			      f->libvirt);
+		cc_buf_printf(b, "%slibvirt %s",
+			      b->len ? ", " : "names: ", f->libvirt);
 	if (f->kernel)
-		cc_buf_printf(b, "%skernel %s", b->len ? ", " : "names: ",
-			      f->kernel);
+		cc_buf_printf(b, "%skernel %s",
+			      b->len ? ", " : "names: ", f->kernel);
 	for (i = 0; f->aliases && f->aliases[i]; i++)
 		cc_buf_printf(b, "%s%s",
-			      i ? ", " : b->len ? "; aliases: " : "aliases: ",
+			      i        ? ", "
+			      : b->len ? "; aliases: "
+				       : "aliases: ",
 			      f->aliases[i]);
 	if (b->len == 0)
 		cc_buf_puts(b, "no other names");
@@ -675,7 +686,8 @@ static void detail_text(struct tui *t, const struct view_row *r, int y)
 		put(y, l->w - w - 4, w + 2,
 		    mark_attr(t, (enum view_mark)r->mark), " %s ", what);
 	if (view_row_is_vendor(v, r))
-		put(y + 1, 0, l->w, A_NORMAL, "The CPU vendor: a guest cannot "
+		put(y + 1, 0, l->w, A_NORMAL,
+		    "The CPU vendor: a guest cannot "
 		    "move between CPU vendors (%zu differences fold under it)",
 		    v->nmark[VIEW_MARK_FOLDED]);
 	else
@@ -720,7 +732,8 @@ static void draw_detail(struct tui *t)
 	cc_finding_position(&r->f, pos, sizeof pos);
 	/* the register, bit by bit, the field's bits marked */
 	for (i = 0; i < 3; i++)
-		reg[i] = (char)(cc_reg_name((enum cc_reg)r->f.reg)[i] - 'a' + 'A');
+		reg[i] = (char)(cc_reg_name((enum cc_reg)r->f.reg)[i] - 'a' +
+				'A');
 	reg[3] = '\0';
 	put(y + 4, 0, 4, A_BOLD, "%s", reg);
 	for (b = 31; b >= 0; b -= 4) {
@@ -813,8 +826,7 @@ static void draw_help(const struct tui *t)
 		int n = (int)strlen(s), two = n > 0 && s[n - 1] == '+';
 
 		put(i, 0, t->l.w, i == 0 ? A_BOLD : A_NORMAL, "%.*s%s",
-		    two ? n - 1 : n, s,
-		    two && !t->v->two ? " (two sets)" : "");
+		    two ? n - 1 : n, s, two && !t->v->two ? " (two sets)" : "");
 	}
 }
 
@@ -831,7 +843,7 @@ static int put_item(struct tui *t, int y, const char *label, const char *text)
 static void field_names(const struct cc_field *f, struct cc_buf *b)
 {
 	static const unsigned vendors[] = {
-		CC_VENDOR_INTEL,   CC_VENDOR_AMD,       CC_VENDOR_HYGON,
+		CC_VENDOR_INTEL,   CC_VENDOR_AMD,     CC_VENDOR_HYGON,
 		CC_VENDOR_CENTAUR, CC_VENDOR_ZHAOXIN, CC_VENDOR_TRANSMETA,
 		CC_VENDOR_OTHER};
 	int i, any = 0;
@@ -845,7 +857,8 @@ static void field_names(const struct cc_field *f, struct cc_buf *b)
 	for (i = 0; i < 7; i++)
 		if (f->vendors & vendors[i])
 			cc_buf_printf(b, "%s%s", any++ ? " " : "; vendors ",
-				      cc_vendor_name((enum cc_vendor)vendors[i]));
+				      cc_vendor_name(
+					      (enum cc_vendor)vendors[i]));
 }
 
 static int full_field(struct tui *t, const struct view_row *r, int y)
@@ -857,8 +870,10 @@ static int full_field(struct tui *t, const struct view_row *r, int y)
 	if (f == NULL)
 		return y;
 	cc_policy_str(f, policy, sizeof policy);
-	snprintf(line, sizeof line, "%s; rule %s (%s when it differs); "
-		 "policy %s%s%s%s", cc_categories[f->category],
+	snprintf(line, sizeof line,
+		 "%s; rule %s (%s when it differs); "
+		 "policy %s%s%s%s",
+		 cc_categories[f->category],
 		 cc_rule_name((enum cc_rule)f->rule),
 		 cc_sev_name((enum cc_sev)f->severity), policy,
 		 f->reason ? " (" : "", f->reason ? f->reason : "",
@@ -911,13 +926,14 @@ static void draw_full_detail(struct tui *t)
 				      cc_conseq_names[r->f.consequence]);
 	}
 	if (r->toggled)
-		y += put_item(t, y, "what-if", r->toggled & 1 ? "turned off on A"
-							     : "turned off on B");
+		y += put_item(t, y, "what-if",
+			      r->toggled & 1 ? "turned off on A"
+					     : "turned off on B");
 	if (r->f.unseen)
 		y += put_item(t, y, "unseen",
 			      cc_unseen_text((enum cc_unseen)r->f.unseen));
-	if (r->f.hint != NULL && (r->mark <= VIEW_MARK_INFO ||
-				  r->mark == VIEW_MARK_FOLDED))
+	if (r->f.hint != NULL &&
+	    (r->mark <= VIEW_MARK_INFO || r->mark == VIEW_MARK_FOLDED))
 		y += put_item(t, y, "hint", r->f.hint);
 	y = full_field(t, r, y);
 	y++;

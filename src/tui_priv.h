@@ -19,10 +19,10 @@ enum pair { PAIR_INC = 1, PAIR_WARN, PAIR_INFO, PAIR_OK, PAIR_HOST };
 /* Where the bands and columns are for the terminal's current size. */
 struct layout {
 	int h, w;
-	int ok;            /* big enough to draw */
+	int ok; /* big enough to draw */
 	int list_y, list_h;
-	int lw;            /* left pane width */
-	int rx, rw;        /* right pane x and width */
+	int lw;     /* left pane width */
+	int rx, rw; /* right pane x and width */
 	int detail_y;
 	int status_y;
 	int nw, vw, vwb, bw; /* field table: name, A, B and bits widths, sized
@@ -36,8 +36,8 @@ struct tui {
 	struct layout l;
 	enum mode mode;
 	int color;
-	int prompt;        /* the search prompt is open */
-	char buf[64];      /* search text being typed */
+	int prompt;   /* the search prompt is open */
+	char buf[64]; /* search text being typed */
 	size_t len;
 };
 

@@ -28,7 +28,7 @@
 static uint32_t full_mask(const struct cc_finding *f)
 {
 	return (f->hi - f->lo == 31) ? UINT32_MAX
-				      : ((1u << (f->hi - f->lo + 1)) - 1);
+				     : ((1u << (f->hi - f->lo + 1)) - 1);
 }
 
 int view_row_nonzero(const struct view_row *r)
@@ -58,8 +58,8 @@ int view_row_visible(const struct view *v, const struct view_row *r)
 	return 1;
 }
 
-static int cmp3(uint32_t al, uint32_t as, unsigned ar, uint32_t bl,
-		uint32_t bs, unsigned br)
+static int cmp3(uint32_t al, uint32_t as, unsigned ar, uint32_t bl, uint32_t bs,
+		unsigned br)
 {
 	if (al != bl)
 		return al < bl ? -1 : 1;
@@ -124,7 +124,8 @@ static void add_row(struct view *v, size_t *cap, const struct view_row *r)
 static void decode_rows(struct view *v)
 {
 	const struct cc_set *s = v->side[0].set;
-	unsigned vendor = s->vendor == CC_VENDOR_OTHER ? 0 : (unsigned)s->vendor;
+	unsigned vendor = s->vendor == CC_VENDOR_OTHER ? 0
+						       : (unsigned)s->vendor;
 	size_t cap = 0, i, k, b, e;
 	int reg, bit;
 
@@ -158,11 +159,13 @@ static void decode_rows(struct view *v)
 				r.f.rule = f->rule;
 				r.f.severity = f->severity;
 				r.f.src = r.f.dst = (val & m) >> f->lo;
-				r.f.src_known = r.f.dst_known = (kn & m) >> f->lo;
+				r.f.src_known = r.f.dst_known = (kn & m) >>
+								f->lo;
 				add_row(v, &cap, &r);
 			}
 			for (bit = 0; bit < 32; bit++) {
-				if ((covered >> bit & 1) || !((val & kn) >> bit & 1))
+				if ((covered >> bit & 1) ||
+				    !((val & kn) >> bit & 1))
 					continue;
 				r.f.field = NULL;
 				r.f.lo = r.f.hi = (uint8_t)bit;
@@ -242,8 +245,9 @@ static void build_groups(struct view *v)
 		    g->subleaf != r->f.subleaf || g->reg != r->f.reg) {
 			if (v->ngroups == cap) {
 				cap = cap ? cap * 2 : 64;
-				v->groups = cc_xrealloc(v->groups,
-							cap * sizeof *v->groups);
+				v->groups =
+					cc_xrealloc(v->groups,
+						    cap * sizeof *v->groups);
 			}
 			g = &v->groups[v->ngroups++];
 			memset(g, 0, sizeof *g);
@@ -300,7 +304,8 @@ void view_build_rows(struct view *v)
 		memset(&o, 0, sizeof o);
 		o.with_matches = 1;
 		o.view = v->judge;
-		v->report = cc_diff(v->side[0].set, v->side[1].set, v->defs, &o);
+		v->report =
+			cc_diff(v->side[0].set, v->side[1].set, v->defs, &o);
 		for (i = 0; i < v->report->n; i++) {
 			struct view_row r;
 
@@ -344,8 +349,8 @@ static void compute_vgroups(struct view *v)
 	size_t i;
 
 	free(v->vgroups);
-	v->vgroups = cc_xmalloc((v->ngroups ? v->ngroups : 1) *
-				sizeof *v->vgroups);
+	v->vgroups =
+		cc_xmalloc((v->ngroups ? v->ngroups : 1) * sizeof *v->vgroups);
 	v->nvgroups = 0;
 	for (i = 0; i < v->ngroups; i++)
 		if (group_visible(v, &v->groups[i]))
@@ -470,7 +475,8 @@ void view_relocate(struct view *v, const struct view_key *k)
 			if (f->lo > k->lo || (f->lo == k->lo && f->hi >= k->hi))
 				break;
 		}
-		rl->cursor = i < v->nvrows ? i : (v->nvrows ? v->nvrows - 1 : 0);
+		rl->cursor = i < v->nvrows ? i
+					   : (v->nvrows ? v->nvrows - 1 : 0);
 	} else {
 		rl->top = 0;
 	}
@@ -678,10 +684,14 @@ int view_select_line(struct view *v, enum view_pane p, size_t line)
 const char *view_filter_name(enum view_filter f)
 {
 	switch (f) {
-	case VIEW_FILTER_INCOMPATIBLE: return "incompatible";
-	case VIEW_FILTER_DIFFERENT: return "all differences";
-	case VIEW_FILTER_ALL: return "everything";
-	case VIEW_FILTER_NONZERO: return "non-zero fields";
+	case VIEW_FILTER_INCOMPATIBLE:
+		return "incompatible";
+	case VIEW_FILTER_DIFFERENT:
+		return "all differences";
+	case VIEW_FILTER_ALL:
+		return "everything";
+	case VIEW_FILTER_NONZERO:
+		return "non-zero fields";
 	}
 	return "?";
 }
@@ -793,15 +803,24 @@ const char *view_row_name(const struct view_row *r, char *buf, size_t n)
 const char *view_mark_name(enum view_mark m)
 {
 	switch (m) {
-	case VIEW_MARK_INCOMPATIBLE: return "incompatible";
-	case VIEW_MARK_WARNING: return "warning";
-	case VIEW_MARK_INFO: return "info";
-	case VIEW_MARK_MATCH: return "ok";
-	case VIEW_MARK_HOSTDEP: return "host";
-	case VIEW_MARK_VALUE: return "value";
-	case VIEW_MARK_FOLDED: return "folded";
-	case VIEW_MARK_UNSEEN: return "unseen";
-	case VIEW_NMARKS: break;
+	case VIEW_MARK_INCOMPATIBLE:
+		return "incompatible";
+	case VIEW_MARK_WARNING:
+		return "warning";
+	case VIEW_MARK_INFO:
+		return "info";
+	case VIEW_MARK_MATCH:
+		return "ok";
+	case VIEW_MARK_HOSTDEP:
+		return "host";
+	case VIEW_MARK_VALUE:
+		return "value";
+	case VIEW_MARK_FOLDED:
+		return "folded";
+	case VIEW_MARK_UNSEEN:
+		return "unseen";
+	case VIEW_NMARKS:
+		break;
 	}
 	return "?";
 }
@@ -809,15 +828,24 @@ const char *view_mark_name(enum view_mark m)
 char view_mark_symbol(enum view_mark m)
 {
 	switch (m) {
-	case VIEW_MARK_INCOMPATIBLE: return 'X';
-	case VIEW_MARK_WARNING: return '!';
-	case VIEW_MARK_INFO: return 'i';
-	case VIEW_MARK_MATCH: return '=';
-	case VIEW_MARK_HOSTDEP: return '~';
-	case VIEW_MARK_VALUE: return ' ';
-	case VIEW_MARK_FOLDED: return 'v';
-	case VIEW_MARK_UNSEEN: return '-';
-	case VIEW_NMARKS: break;
+	case VIEW_MARK_INCOMPATIBLE:
+		return 'X';
+	case VIEW_MARK_WARNING:
+		return '!';
+	case VIEW_MARK_INFO:
+		return 'i';
+	case VIEW_MARK_MATCH:
+		return '=';
+	case VIEW_MARK_HOSTDEP:
+		return '~';
+	case VIEW_MARK_VALUE:
+		return ' ';
+	case VIEW_MARK_FOLDED:
+		return 'v';
+	case VIEW_MARK_UNSEEN:
+		return '-';
+	case VIEW_NMARKS:
+		break;
 	}
 	return '?';
 }
@@ -831,14 +859,21 @@ const char *view_row_status(const struct view_row *r)
 	case VIEW_MARK_INCOMPATIBLE:
 		return r->f.consequence < CC_NCONSEQ ? conseq[r->f.consequence]
 						     : "X inc";
-	case VIEW_MARK_WARNING: return "! warn";
-	case VIEW_MARK_INFO: return "i info";
-	case VIEW_MARK_MATCH: return "= ok";
-	case VIEW_MARK_HOSTDEP: return "~ host";
-	case VIEW_MARK_FOLDED: return "v fold";
-	case VIEW_MARK_UNSEEN: return "- unseen";
+	case VIEW_MARK_WARNING:
+		return "! warn";
+	case VIEW_MARK_INFO:
+		return "i info";
+	case VIEW_MARK_MATCH:
+		return "= ok";
+	case VIEW_MARK_HOSTDEP:
+		return "~ host";
+	case VIEW_MARK_FOLDED:
+		return "v fold";
+	case VIEW_MARK_UNSEEN:
+		return "- unseen";
 	case VIEW_MARK_VALUE:
-	case VIEW_NMARKS: break;
+	case VIEW_NMARKS:
+		break;
 	}
 	return "";
 }

@@ -69,7 +69,12 @@ enum view_mark {
 enum view_pane { VIEW_PANE_GROUPS, VIEW_PANE_ROWS };
 
 enum view_move {
-	VIEW_UP, VIEW_DOWN, VIEW_PAGE_UP, VIEW_PAGE_DOWN, VIEW_HOME, VIEW_END,
+	VIEW_UP,
+	VIEW_DOWN,
+	VIEW_PAGE_UP,
+	VIEW_PAGE_DOWN,
+	VIEW_HOME,
+	VIEW_END,
 };
 
 struct view_row {
@@ -84,10 +89,10 @@ struct view_row {
 struct view_group {
 	uint32_t leaf, subleaf;
 	uint8_t reg;
-	size_t first, n;  /* rows[first .. first + n) */
-	size_t count[3];  /* differences a guest sees, per enum cc_sev */
-	size_t nonzero;   /* rows with a non-zero or unknown value */
-	size_t order;     /* its rows' least order (rows no KVM guest sees
+	size_t first, n; /* rows[first .. first + n) */
+	size_t count[3]; /* differences a guest sees, per enum cc_sev */
+	size_t nonzero;  /* rows with a non-zero or unknown value */
+	size_t order;    /* its rows' least order (rows no KVM guest sees
 			   * count after all others): groups sort by it */
 };
 
@@ -100,8 +105,8 @@ struct view_list {
 struct view_toggle; /* what-if record, private to view.c */
 
 struct view_side {
-	struct cc_set *set;           /* owned copy, edited by what-if */
-	struct view_toggle *toggles;  /* owned */
+	struct cc_set *set;          /* owned copy, edited by what-if */
+	struct view_toggle *toggles; /* owned */
 	size_t ntoggles;
 };
 
@@ -114,17 +119,17 @@ struct view {
 	size_t nmark[VIEW_NMARKS];  /* rows per enum view_mark */
 	struct view_row *rows;      /* every row, group by group */
 	size_t nrows;
-	struct view_group *groups;  /* every group, in display order */
+	struct view_group *groups; /* every group, in display order */
 	size_t ngroups;
-	size_t *vgroups;            /* visible groups (indexes into groups) */
+	size_t *vgroups; /* visible groups (indexes into groups) */
 	size_t nvgroups;
-	size_t *vrows;              /* visible rows of the selected group */
+	size_t *vrows; /* visible rows of the selected group */
 	size_t nvrows;
-	struct view_list list[2];   /* by enum view_pane */
-	enum view_pane pane;        /* focused pane */
+	struct view_list list[2]; /* by enum view_pane */
+	enum view_pane pane;      /* focused pane */
 	enum view_filter filter;
-	char query[64];             /* last search, "" = none */
-	char message[160];          /* feedback for the status line, "" = none */
+	char query[64];    /* last search, "" = none */
+	char message[160]; /* feedback for the status line, "" = none */
 };
 
 /*

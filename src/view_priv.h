@@ -16,8 +16,9 @@
 struct view_toggle {
 	uint32_t leaf, subleaf;
 	uint8_t reg, bit;
-	uint32_t old_reg, old_known; /* the bit's previous value and known mask */
-	uint8_t old_absent;          /* the register's previous absent bit */
+	uint32_t old_reg,
+		old_known;  /* the bit's previous value and known mask */
+	uint8_t old_absent; /* the register's previous absent bit */
 	const struct cc_field *field; /* for the profile's metadata, or NULL */
 };
 
@@ -25,7 +26,7 @@ struct view_toggle {
 struct view_key {
 	uint32_t leaf, subleaf;
 	uint8_t reg, lo, hi;
-	int valid; /* 0: no selection */
+	int valid;      /* 0: no selection */
 	int group_only; /* a group is selected but none of its rows */
 };
 

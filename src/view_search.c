@@ -31,8 +31,8 @@ static int parse_num(const char **s, int base, uint32_t *out)
 	if (base == 10 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 		base = 16;
 	if (!((*p >= '0' && *p <= '9') ||
-	      (base == 16 && ((*p >= 'a' && *p <= 'f') ||
-			      (*p >= 'A' && *p <= 'F')))))
+	      (base == 16 &&
+	       ((*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F')))))
 		return -1;
 	x = strtoul(p, &end, base);
 	if (end == p || x > UINT32_MAX)
@@ -106,7 +106,8 @@ static int row_matches(const struct view_row *r, const char *q,
 	const struct cc_finding *f = &r->f;
 
 	if (p != NULL) {
-		if (f->leaf != p->leaf || (p->has_sub && f->subleaf != p->subleaf))
+		if (f->leaf != p->leaf ||
+		    (p->has_sub && f->subleaf != p->subleaf))
 			return 0;
 		if (p->reg >= 0 && f->reg != p->reg)
 			return 0;
@@ -172,16 +173,15 @@ size_t view_search(struct view *v, const char *q)
 		}
 	}
 	if (n == 0) {
-		snprintf(v->message, sizeof v->message,
-			 "no field matches '%s'", v->query);
+		snprintf(v->message, sizeof v->message, "no field matches '%s'",
+			 v->query);
 		return 0;
 	}
 	for (k = 0; !have[k]; k++)
 		;
 	view_jump(v, pick[k]);
-	snprintf(v->message, sizeof v->message, "'%s': %zu match%s%s",
-		 v->query, n, n == 1 ? "" : "es",
-		 n > 1 ? " (n/N: next/previous)" : "");
+	snprintf(v->message, sizeof v->message, "'%s': %zu match%s%s", v->query,
+		 n, n == 1 ? "" : "es", n > 1 ? " (n/N: next/previous)" : "");
 	return n;
 }
 
@@ -219,7 +219,7 @@ int view_search_next(struct view *v, int dir)
 	}
 	snprintf(v->message, sizeof v->message, "%s",
 		 v->query[0] ? "no other match"
-			     : v->two ? "no other difference"
-				      : "no other non-zero field");
+		 : v->two    ? "no other difference"
+			     : "no other non-zero field");
 	return 0;
 }

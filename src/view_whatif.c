@@ -67,10 +67,11 @@ static int toggle_off(struct view *v, const struct view_row *r,
 	struct cc_leaf *l;
 	uint32_t m = 1u << r->f.lo, val, kn;
 
-	val = cc_set_reg(s, r->f.leaf, r->f.subleaf, (enum cc_reg)r->f.reg, &kn);
+	val = cc_set_reg(s, r->f.leaf, r->f.subleaf, (enum cc_reg)r->f.reg,
+			 &kn);
 	if ((kn & m) && !(val & m)) {
-		snprintf(v->message, sizeof v->message, "%s is already off on A",
-			 name);
+		snprintf(v->message, sizeof v->message,
+			 "%s is already off on A", name);
 		return -1;
 	}
 	l = entry(s, r->f.leaf, r->f.subleaf);
@@ -103,7 +104,7 @@ static int toggle_off(struct view *v, const struct view_row *r,
 	t->old_absent = (uint8_t)(l->absent & (1u << t->reg));
 	l->reg[t->reg] &= ~m;
 	l->known[t->reg] |= m;
-	l->absent &= (uint8_t)~(1u << t->reg);
+	l->absent &= (uint8_t) ~(1u << t->reg);
 	view_build_rows(v);
 	view_relocate(v, k);
 	toggle_message(v, name, "off");
@@ -132,7 +133,8 @@ int view_toggle(struct view *v)
 	if (r->f.lo != r->f.hi) {
 		snprintf(v->message, sizeof v->message,
 			 "what-if turns one-bit features off; %s is a "
-			 "%u-bit value", name, r->f.hi - r->f.lo + 1);
+			 "%u-bit value",
+			 name, r->f.hi - r->f.lo + 1);
 		return -1;
 	}
 	k = view_row_key(r);
@@ -198,7 +200,8 @@ struct cc_set *view_whatif_profile(const struct view *v)
 		const struct view_toggle *t = &sd->toggles[i];
 
 		if (t->field != NULL)
-			cc_buf_printf(&off, "%s%s", i ? "," : "", t->field->name);
+			cc_buf_printf(&off, "%s%s", i ? "," : "",
+				      t->field->name);
 		else
 			cc_buf_printf(&off, "%s%x.%u.%s[%u]", i ? "," : "",
 				      t->leaf, t->subleaf,

@@ -33,12 +33,12 @@
 #endif
 
 static const char *const recorded[] = {
-	"atom-p5362",	   "cooperlake",	 "core-i7-1270p",
-	"epyc-7502",	   "epyc-7601",	 "epyc-7713",
-	"epyc-9334",	   "hygon-c86-7185",	 "ice-lake-server",
-	"ryzen-9-9950x",   "xeon-bronze-3408u",	 "xeon-e3-1245-v5",
-	"xeon-e5-2650-v4", "xeon-e7-8890",	 "xeon-gold-6130",
-	"xeon-gold-6148",  "xeon-gold-6530",	 "xeon-platinum-8268",
+	"atom-p5362",        "cooperlake",        "core-i7-1270p",
+	"epyc-7502",         "epyc-7601",         "epyc-7713",
+	"epyc-9334",         "hygon-c86-7185",    "ice-lake-server",
+	"ryzen-9-9950x",     "xeon-bronze-3408u", "xeon-e3-1245-v5",
+	"xeon-e5-2650-v4",   "xeon-e7-8890",      "xeon-gold-6130",
+	"xeon-gold-6148",    "xeon-gold-6530",    "xeon-platinum-8268",
 	"xeon-silver-4214r",
 };
 
@@ -137,8 +137,9 @@ static void subleaves(const struct cc_set *s, uint32_t leaf, char *out,
 	out[0] = '\0';
 	for (i = 0; i < s->n; i++)
 		if (s->leaves[i].leaf == leaf)
-			len += (size_t)snprintf(out + len, n > len ? n - len : 0,
-						"%s%u", len ? " " : "",
+			len += (size_t)snprintf(out + len,
+						n > len ? n - len : 0, "%s%u",
+						len ? " " : "",
 						s->leaves[i].first);
 }
 
@@ -196,17 +197,18 @@ START_TEST(test_enumeration_matches_recording)
 		leaves++;
 		subleaves(rec, leaf, want, sizeof want);
 		subleaves(got, leaf, have, sizeof have);
-		if (alt != NULL ? strcmp(have, alt) == 0 && strcmp(want, alt) != 0
-				: strcmp(want, have) == 0)
+		if (alt != NULL
+			    ? strcmp(have, alt) == 0 && strcmp(want, alt) != 0
+			    : strcmp(want, have) == 0)
 			continue;
-		nbad += (size_t)snprintf(bad + nbad,
-					 sizeof bad > nbad ? sizeof bad - nbad : 0,
-					 "\n  leaf %#x: enumerated [%s], recorded "
-					 "[%s]%s%s%s%s",
-					 leaf, have, want,
-					 alt ? ", listed as unfaithful with [" : "",
-					 alt ? alt : "", alt ? "]: " : "",
-					 alt ? unfaithful[u].why : "");
+		nbad += (size_t)snprintf(
+			bad + nbad, sizeof bad > nbad ? sizeof bad - nbad : 0,
+			"\n  leaf %#x: enumerated [%s], recorded "
+			"[%s]%s%s%s%s",
+			leaf, have, want,
+			alt ? ", listed as unfaithful with [" : "",
+			alt ? alt : "", alt ? "]: " : "",
+			alt ? unfaithful[u].why : "");
 	}
 	ck_assert_msg(nbad == 0, "%s:%s", cpu, bad);
 	ck_assert_int_gt(leaves, 20);
@@ -350,9 +352,10 @@ START_TEST(test_kvm_errors_name_device)
 	struct cc_err e;
 
 	ck_assert_ptr_null(capture_kvm("/nonexistent/kvm", &e));
-	ck_assert_str_eq(e.msg, "/nonexistent/kvm: no such device: KVM is not "
-				"available (load kvm_intel or kvm_amd, or enable "
-				"virtualization in firmware)");
+	ck_assert_str_eq(e.msg,
+			 "/nonexistent/kvm: no such device: KVM is not "
+			 "available (load kvm_intel or kvm_amd, or enable "
+			 "virtualization in firmware)");
 	ck_assert_ptr_null(capture_kvm("/dev/null", &e));
 	ck_assert_msg(strstr(e.msg, "/dev/null: not a KVM device") != NULL,
 		      "%s", e.msg);

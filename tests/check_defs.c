@@ -67,7 +67,8 @@ START_TEST(test_lookup_and_query)
 			ck_assert(cc_field_matches(f, "AVX512F", 0));
 			ck_assert(cc_field_matches(f, "simd", 0));
 			ck_assert(cc_field_matches(f, "512", 1));
-			ck_assert_str_eq(cc_field_spelling(f, "qemu"), "avx512f");
+			ck_assert_str_eq(cc_field_spelling(f, "qemu"),
+					 "avx512f");
 		}
 	}
 	ck_assert_int_eq(found, 1);
@@ -262,8 +263,9 @@ START_TEST(test_reference_coverage)
 	cover_tsv("kvm-features.tsv", 0, &c);
 	printf("reference positions: %zu, defined %zu (%.1f%%), spelled as "
 	       "the reference does %zu (%.1f%%)\n",
-	       c.positions, c.defined, 100.0 * (double)c.defined / (double)c.positions,
-	       c.spelled, 100.0 * (double)c.spelled / (double)c.positions);
+	       c.positions, c.defined,
+	       100.0 * (double)c.defined / (double)c.positions, c.spelled,
+	       100.0 * (double)c.spelled / (double)c.positions);
 	ck_assert_uint_ge(c.positions, 700);
 	ck_assert_uint_ge(c.defined * 100, c.positions * 98);
 	ck_assert_uint_ge(c.spelled * 100, c.positions * 95);
@@ -292,9 +294,11 @@ START_TEST(test_host_feature_bits_named)
 
 			cc_defs_range(builtin, l->leaf, reg, &b, &end);
 			for (i = b; i < end; i++)
-				if (cc_field_applies(&builtin->fields[i], l->first,
+				if (cc_field_applies(&builtin->fields[i],
+						     l->first,
 						     (unsigned)s->vendor))
-					covered |= cc_field_mask(&builtin->fields[i]);
+					covered |= cc_field_mask(
+						&builtin->fields[i]);
 			ck_assert_msg((l->reg[reg] & ~covered) == 0,
 				      "this host sets unnamed bits %#x in "
 				      "CPUID.(%#x,%u).%s",

@@ -278,8 +278,8 @@ START_TEST(test_profile_stance)
 	static const uint32_t value[] = {0, 1u << 5, 0};
 	struct cc_set *a = avx2_profile("a", known[stances[_i].from],
 					value[stances[_i].from]);
-	struct cc_set *b = avx2_profile("b", known[stances[_i].to],
-					value[stances[_i].to]);
+	struct cc_set *b =
+		avx2_profile("b", known[stances[_i].to], value[stances[_i].to]);
 	struct cc_diff_opts o = {0};
 	const struct cc_finding *f;
 	struct cc_report *r;
@@ -295,8 +295,8 @@ START_TEST(test_profile_stance)
 		ck_assert_int_eq(cc_finding_stance(f, 0), stances[_i].sfrom);
 		ck_assert_int_eq(cc_finding_stance(f, 1), stances[_i].sto);
 		/* check only warns: a running guest loses nothing */
-		ck_assert_int_eq(f->severity, symmetric ? stances[_i].sev
-							: CC_SEV_WARNING);
+		ck_assert_int_eq(f->severity,
+				 symmetric ? stances[_i].sev : CC_SEV_WARNING);
 		cc_finding_meaning(r, f, "avx2", meaning, sizeof meaning);
 		ck_assert_str_eq(meaning, stances[_i].meaning);
 		ck_assert_int_ne(r->verdict, CC_VERDICT_IDENTICAL);
@@ -446,12 +446,14 @@ START_TEST(test_cpus_missing_is_exact)
 					continue;
 				for (reg = 0; reg < 4; reg++) {
 					const struct cc_leaf *t =
-						cc_set_get(b, l->leaf, l->first);
+						cc_set_get(b, l->leaf,
+							   l->first);
 					uint32_t dv = t ? t->reg[reg] : 0;
 					uint32_t miss = l->reg[reg] & ~dv &
 							~non_flag_bits(l->leaf,
 								       l->first,
-								       reg, vendor);
+								       reg,
+								       vendor);
 					int bit;
 
 					for (bit = 0; bit < 32; bit++) {
@@ -462,42 +464,55 @@ START_TEST(test_cpus_missing_is_exact)
 							continue;
 						expected++;
 						for (x = 0; x < r->n; x++) {
-							const struct cc_finding *f = &r->findings[x];
+							const struct cc_finding *
+								f = &r->findings
+									     [x];
 
-							if (f->leaf == l->leaf &&
-							    f->subleaf == l->first &&
-							    f->reg == reg && f->lo == bit &&
+							if (f->leaf ==
+								    l->leaf &&
+							    f->subleaf ==
+								    l->first &&
+							    f->reg == reg &&
+							    f->lo == bit &&
 							    f->hi == bit &&
-							    f->change == CC_CHANGE_MISSING)
+							    f->change ==
+								    CC_CHANGE_MISSING)
 								found = 1;
 						}
-						ck_assert_msg(found,
-							      "%s -> %s: %#x.%u.%s[%d] "
-							      "set on source, clear on "
-							      "target, not reported",
-							      a->name, b->name, l->leaf,
-							      l->first,
-							      cc_reg_name((enum cc_reg)reg),
-							      bit);
+						ck_assert_msg(
+							found,
+							"%s -> %s: %#x.%u.%s[%d] "
+							"set on source, clear on "
+							"target, not reported",
+							a->name, b->name,
+							l->leaf, l->first,
+							cc_reg_name(
+								(enum cc_reg)
+									reg),
+							bit);
 					}
 				}
 			}
 			for (k = 0; k < r->n; k++)
-				if (r->findings[k].change == CC_CHANGE_MISSING &&
+				if (r->findings[k].change ==
+					    CC_CHANGE_MISSING &&
 				    r->findings[k].lo == r->findings[k].hi &&
 				    r->findings[k].rule == CC_RULE_SUBSET)
 					got++;
 			ck_assert_msg(got == expected,
 				      "%s -> %s: %zu missing reported, %zu "
-				      "expected", a->name, b->name, got,
-				      expected);
+				      "expected",
+				      a->name, b->name, got, expected);
 			if (expected > 0)
-				ck_assert_msg(r->verdict == CC_VERDICT_INCOMPATIBLE,
+				ck_assert_msg(r->verdict ==
+						      CC_VERDICT_INCOMPATIBLE,
 					      "%s -> %s: features missing but "
-					      "verdict %s", a->name, b->name,
+					      "verdict %s",
+					      a->name, b->name,
 					      cc_verdict_name(r->verdict));
 			if (i == j)
-				ck_assert_int_eq(r->verdict, CC_VERDICT_IDENTICAL);
+				ck_assert_int_eq(r->verdict,
+						 CC_VERDICT_IDENTICAL);
 			if (a->vendor != b->vendor)
 				ck_assert_int_eq(r->vendor_mismatch, 1);
 			total += expected;

@@ -157,11 +157,13 @@ START_TEST(apic_ids_do_not_split)
 END_TEST
 
 static const char *const all_cpus[] = {
-	"atom-p5362", "cooperlake", "core-i7-1270p", "epyc-7502", "epyc-7601",
-	"epyc-7713", "epyc-9334", "hygon-c86-7185", "ice-lake-server",
-	"ryzen-9-9950x", "xeon-bronze-3408u", "xeon-e3-1245-v5",
-	"xeon-e5-2650-v4", "xeon-e7-8890", "xeon-gold-6130", "xeon-gold-6148",
-	"xeon-gold-6530", "xeon-platinum-8268", "xeon-silver-4214r"};
+	"atom-p5362",       "cooperlake",        "core-i7-1270p",
+	"epyc-7502",        "epyc-7601",         "epyc-7713",
+	"epyc-9334",        "hygon-c86-7185",    "ice-lake-server",
+	"ryzen-9-9950x",    "xeon-bronze-3408u", "xeon-e3-1245-v5",
+	"xeon-e5-2650-v4",  "xeon-e7-8890",      "xeon-gold-6130",
+	"xeon-gold-6148",   "xeon-gold-6530",    "xeon-platinum-8268",
+	"xeon-silver-4214r"};
 #define NCPUS (sizeof all_cpus / sizeof *all_cpus)
 
 /* The quick test never contradicts `check`: over every ordered pair of
@@ -189,7 +191,7 @@ START_TEST(quick_test_agrees_with_check)
 
 			r = cc_diff(s[i], s[j], f->d, fleet_diff_opts());
 			ck_assert_msg(!quick || r->verdict ==
-						       CC_VERDICT_INCOMPATIBLE,
+							CC_VERDICT_INCOMPATIBLE,
 				      "%s -> %s", s[i]->name, s[j]->name);
 			blocked += r->verdict == CC_VERDICT_INCOMPATIBLE &&
 				   !r->vendor_mismatch;
@@ -371,8 +373,14 @@ START_TEST(label_rules)
 		"cpu-model.node.kubevirt.io/x86-64-v3", "a", "a.b_c-D9",
 		"example.com/x"};
 	static const char *const bad[] = {
-		"", "-a", "a-", "cpu-feature.node.kubevirt.io/",
-		"Cpu.node.io/x", "a..b/x", "-a.io/x", "x/y z",
+		"",
+		"-a",
+		"a-",
+		"cpu-feature.node.kubevirt.io/",
+		"Cpu.node.io/x",
+		"a..b/x",
+		"-a.io/x",
+		"x/y z",
 		"a/0123456789012345678901234567890123456789012345678901234567890123"};
 	size_t i;
 
@@ -407,13 +415,16 @@ START_TEST(labels_valid)
 	ck_assert_msg(cc_fleet_analyze(f, &e) == 0, "%s", e.msg);
 	cc_buf_init(&b);
 	fleet_labels(&b, f, 0);
-	ck_assert_msg(strstr(b.data, "xeon-gold-6530 cpu-vendor.node.kubevirt."
-				     "io/Intel=true") == b.data,
+	ck_assert_msg(strstr(b.data,
+			     "xeon-gold-6530 cpu-vendor.node.kubevirt."
+			     "io/Intel=true") == b.data,
 		      "%.80s", b.data);
-	ck_assert(strstr(b.data, " cpu-feature.node.kubevirt.io/avx512-vnni="
-				 "true") != NULL ||
-		  strstr(b.data, " cpu-feature.node.kubevirt.io/avx512vnni="
-				 "true") != NULL);
+	ck_assert(strstr(b.data,
+			 " cpu-feature.node.kubevirt.io/avx512-vnni="
+			 "true") != NULL ||
+		  strstr(b.data,
+			 " cpu-feature.node.kubevirt.io/avx512vnni="
+			 "true") != NULL);
 	ck_assert(strstr(b.data, "cpu-model.node.kubevirt.io/x86-64-v4=true") !=
 		  NULL);
 	for (line = strtok_r(b.data, " \n", &save); line != NULL;

@@ -21,9 +21,8 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static struct cc_set *read_buf(const char *format, const char *buf,
-			       size_t len, const char *name, int cpu,
-			       struct cc_err *e)
+static struct cc_set *read_buf(const char *format, const char *buf, size_t len,
+			       const char *name, int cpu, struct cc_err *e)
 {
 	const struct fmt *f = fmt_find(format);
 	struct fmt_opts o = {cpu, 0};
@@ -47,8 +46,7 @@ static struct cc_set *load(const char *format, const char *path, int cpu)
 	return s;
 }
 
-static struct cc_set *load_data(const char *format, const char *file,
-				int cpu)
+static struct cc_set *load_data(const char *format, const char *file, int cpu)
 {
 	return load(format, cct_data_path(file), cpu);
 }
@@ -74,8 +72,7 @@ static struct cc_set *rewrite(const char *format, const struct cc_set *s)
 
 	render(format, s, &b);
 	r = read_buf(format, b.data, b.len, "rewritten", -1, &e);
-	ck_assert_msg(r != NULL, "%s read back: %s\n%s", format, e.msg,
-		      b.data);
+	ck_assert_msg(r != NULL, "%s read back: %s\n%s", format, e.msg, b.data);
 	cc_buf_free(&b);
 	return r;
 }
@@ -90,8 +87,7 @@ static void assert_same(const struct cc_set *a, const struct cc_set *b,
 	size_t i;
 	int r;
 
-	ck_assert_msg(a->n == b->n, "%s: %zu entries vs %zu", what, a->n,
-		      b->n);
+	ck_assert_msg(a->n == b->n, "%s: %zu entries vs %zu", what, a->n, b->n);
 	for (i = 0; i < a->n; i++) {
 		const struct cc_leaf *x = &a->leaves[i], *y = &b->leaves[i];
 
@@ -224,9 +220,10 @@ START_TEST(test_detect_native)
 	s = load(detect_cases[_i].format, cct_data_path(detect_cases[_i].file),
 		 -1);
 	free(s->name);
-	s->name = cc_xstrdup("\"adjustments\": \"common_cpuid\": "
-			     "cpuid_modifiers <cpudata CPUID 00000000: "
-			     "00000016-");
+	s->name = cc_xstrdup(
+		"\"adjustments\": \"common_cpuid\": "
+		"cpuid_modifiers <cpudata CPUID 00000000: "
+		"00000016-");
 	render("json", s, &b);
 	for (k = 0; fmt_table[k]; k++)
 		ck_assert_msg(fmt_table[k] == native ||
@@ -273,12 +270,14 @@ START_TEST(test_cpuid_r_cpu_select)
 	ck_assert_uint_eq(apic_id(s0), 0);
 	ck_assert_uint_eq(apic_id(s1), 1);
 	ck_assert_uint_eq(cc_set_get(s1, 0xb, 1)->reg[CC_EDX], 1);
-	ck_assert_int_eq(
-		cc_buf_load(&b, cct_data_path("cpuid-r-multi.txt"), &e), 0);
+	ck_assert_int_eq(cc_buf_load(&b, cct_data_path("cpuid-r-multi.txt"),
+				     &e),
+			 0);
 	ck_assert_ptr_null(
 		read_buf("cpuid-r", b.data, b.len, "multi.txt", 2, &e));
-	ck_assert_str_eq(e.msg, "multi.txt: no CPU 2 in this file: it has 2 "
-				"CPUs, numbered 0 to 1");
+	ck_assert_str_eq(e.msg,
+			 "multi.txt: no CPU 2 in this file: it has 2 "
+			 "CPUs, numbered 0 to 1");
 	cc_buf_free(&b);
 	cc_set_free(s0);
 	cc_set_free(s1);
@@ -296,8 +295,9 @@ START_TEST(test_cpuid_r_write)
 
 	render("cpuid-r", ref, &b);
 	/* the fixture minus its echo line, which a set never holds */
-	ck_assert_int_eq(
-		cc_buf_load(&want, cct_data_path("cpuid-r-single.txt"), &e), 0);
+	ck_assert_int_eq(cc_buf_load(&want, cct_data_path("cpuid-r-single.txt"),
+				     &e),
+			 0);
 	n = want.len;
 	ck_assert_ptr_nonnull(strstr(want.data, "   0x80860000"));
 	n = (size_t)(strstr(want.data, "   0x80860000") - want.data);
@@ -345,8 +345,9 @@ START_TEST(test_libvirt_meta_and_write)
 	/* one CPU: there is no other to pick */
 	ck_assert_ptr_null(
 		read_buf("libvirt", b.data, b.len, "one.xml", 1, &e));
-	ck_assert_str_eq(e.msg, "one.xml: no CPU 1: the file describes one "
-				"CPU");
+	ck_assert_str_eq(e.msg,
+			 "one.xml: no CPU 1: the file describes one "
+			 "CPU");
 	cc_buf_free(&b);
 	cc_set_free(s);
 }
@@ -389,8 +390,9 @@ END_TEST
 
 START_TEST(test_aida64_cpu_select)
 {
-	static const char *const files[] = {
-		"aida64-instlat.txt", "aida64-report.txt", "aida64-old.txt"};
+	static const char *const files[] = {"aida64-instlat.txt",
+					    "aida64-report.txt",
+					    "aida64-old.txt"};
 	size_t i;
 
 	for (i = 0; i < 3; i++) {
@@ -405,8 +407,9 @@ START_TEST(test_aida64_cpu_select)
 				 0);
 		ck_assert_ptr_null(
 			read_buf("aida64", b.data, b.len, "a.txt", 2, &e));
-		ck_assert_str_eq(e.msg, "a.txt: no CPU block 2 in this file: "
-					"it has 2 CPU blocks, numbered 0 to 1");
+		ck_assert_str_eq(e.msg,
+				 "a.txt: no CPU block 2 in this file: "
+				 "it has 2 CPU blocks, numbered 0 to 1");
 		cc_buf_free(&b);
 	}
 }
@@ -520,8 +523,8 @@ START_TEST(test_chv_profile_roundtrip)
 		max = strstr(f.data, "\"0x00000020\"");
 		ck_assert_ptr_nonnull(max);
 		memcpy(max, "\"0x00000024\"", 12);
-		d = read_buf("cloud-hypervisor-profile", f.data, f.len, "p.json",
-			     -1, &e);
+		d = read_buf("cloud-hypervisor-profile", f.data, f.len,
+			     "p.json", -1, &e);
 		ck_assert_msg(d != NULL, "%s", e.msg);
 		ck_assert_ptr_nonnull(cc_set_get(d, 0x23, 4));
 		ck_assert_ptr_nonnull(strstr(cc_set_meta(d, "adjustment_order"),
@@ -562,8 +565,8 @@ START_TEST(test_chv_profile_native)
 	ck_assert_str_eq(cc_set_meta(r, "adjustment_order"),
 			 cc_set_meta(s, "adjustment_order"));
 	render("cloud-hypervisor-profile", r, &b);
-	ck_assert_msg(file_equals(path, &b),
-		      "%s: changed through native JSON", path);
+	ck_assert_msg(file_equals(path, &b), "%s: changed through native JSON",
+		      path);
 	cc_buf_free(&b);
 	cc_set_free(r);
 	cc_set_free(s);
@@ -671,19 +674,25 @@ END_TEST
 
 /* ---------------------------------------------------------- bad inputs */
 
-#define L0 "   0x00000000 0x00: eax=0x00000016 ebx=0x756e6547 " \
-	   "ecx=0x6c65746e edx=0x49656e69\n"
+#define L0                                                                     \
+	"   0x00000000 0x00: eax=0x00000016 ebx=0x756e6547 "                   \
+	"ecx=0x6c65746e edx=0x49656e69\n"
 #define XH "<cpudata arch='x86'>\n"
-#define X0 "  <cpuid eax_in='0x00000000' ecx_in='0x00' eax='0x00000016' " \
-	   "ebx='0x756e6547' ecx='0x6c65746e' edx='0x49656e69'/>\n"
+#define X0                                                                     \
+	"  <cpuid eax_in='0x00000000' ecx_in='0x00' eax='0x00000016' "         \
+	"ebx='0x756e6547' ecx='0x6c65746e' edx='0x49656e69'/>\n"
 #define A0 "CPUID 00000000: 00000016-756E6547-6C65746E-49656E69\n"
 #define A1 "CPUID 00000001: 00050657-00200800-7FFEFBFF-BFEBFBFF [SL 00]\n"
-#define C0 "{\"function\": 0, \"index\": 0, \"flags\": 0, \"eax\": 22, " \
-	   "\"ebx\": 1970169159, \"ecx\": 1818588270, \"edx\": 1231384169}"
-#define P_PAR "{\"leaf\": \"0x00000000\", \"sub_leaf\": {\"start\": 0, " \
-	      "\"end\": 0}, \"register\": \"EAX\"}"
-#define P0 "[" P_PAR ", {\"replacements\": \"0x00000016\", \"mask\": " \
-	   "\"0x00000000\"}]"
+#define C0                                                                     \
+	"{\"function\": 0, \"index\": 0, \"flags\": 0, \"eax\": 22, "          \
+	"\"ebx\": 1970169159, \"ecx\": 1818588270, \"edx\": 1231384169}"
+#define P_PAR                                                                  \
+	"{\"leaf\": \"0x00000000\", \"sub_leaf\": {\"start\": 0, "             \
+	"\"end\": 0}, \"register\": \"EAX\"}"
+#define P0                                                                     \
+	"[" P_PAR                                                              \
+	", {\"replacements\": \"0x00000016\", \"mask\": "                      \
+	"\"0x00000000\"}]"
 #define BITS0 "0b00000000000000000000000000010110"
 
 static const struct {
@@ -718,26 +727,28 @@ static const struct {
 	{"cpuid-r", "bad.txt",
 	 "CPU:\n   0x00000001 0x00: eax=0x00050657 ebx=0x00200800 "
 	 "ecx=0x7ffefbff edx=0xbfebfbff\n",
-	 "bad.txt:", "leaf 0x00000000 (vendor and maximum basic leaf) is "
-		     "missing"},
-	{"cpuid-r", "bad.txt", "CPU:\n" L0 "hello\n", "bad.txt:3:",
-	 "expected a \"CPU N:\" header or a leaf line"},
-	{"cpuid-r", "bad.txt", "CPU x:\n" L0, "bad.txt:1:",
-	 "expected a header like \"CPU 0:\""},
+	 "bad.txt:",
+	 "leaf 0x00000000 (vendor and maximum basic leaf) is "
+	 "missing"},
+	{"cpuid-r", "bad.txt", "CPU:\n" L0 "hello\n",
+	 "bad.txt:3:", "expected a \"CPU N:\" header or a leaf line"},
+	{"cpuid-r", "bad.txt", "CPU x:\n" L0,
+	 "bad.txt:1:", "expected a header like \"CPU 0:\""},
 	{"cpuid-r", "bad.txt",
 	 "CPU:\n   0x00000000 0x00: eax=0x00000016 ebx=0x756e6547 "
 	 "ecx=0x6c65746e edx=0x49656e69 junk\n",
 	 "bad.txt:2:", "unexpected \"junk\" after edx"},
-	{"cpuid-r", "bad.txt", "CPU 0:\n" L0 "CPU 0:\n" L0, "bad.txt:3:",
-	 "CPU 0 appears twice"},
+	{"cpuid-r", "bad.txt", "CPU 0:\n" L0 "CPU 0:\n" L0,
+	 "bad.txt:3:", "CPU 0 appears twice"},
 	/* libvirt */
-	{"libvirt", "bad.xml", XH X0 "  <cpuid eax_in='0x00000001'", "bad.xml:3:",
-	 "invalid XML"},
+	{"libvirt", "bad.xml", XH X0 "  <cpuid eax_in='0x00000001'",
+	 "bad.xml:3:", "invalid XML"},
 	{"libvirt", "bad.xml",
 	 XH "  <cpuid eax_in='0x00000000' ecx_in='0x00' eax='0xzz' "
 	    "ebx='0x0' ecx='0x0' edx='0x0'/>\n</cpudata>\n",
-	 "bad.xml:2:", "eax='0xzz'>: expected a 32-bit hex number (not a hex "
-		       "number)"},
+	 "bad.xml:2:",
+	 "eax='0xzz'>: expected a 32-bit hex number (not a hex "
+	 "number)"},
 	{"libvirt", "bad.xml",
 	 XH "  <cpuid eax_in='0x100000000' ecx_in='0x00' eax='0x0' "
 	    "ebx='0x0' ecx='0x0' edx='0x0'/>\n</cpudata>\n",
@@ -750,38 +761,41 @@ static const struct {
 	 XH "  <cpuid eax_in='0x0' ecx_in='0x00' eax='0x0' ebx='0x0' "
 	    "ecx='0x0'/>\n</cpudata>\n",
 	 "bad.xml:2:", "<cpuid> lacks attribute edx='0x...'"},
-	{"libvirt", "bad.xml", XH X0 X0 "</cpudata>\n", "bad.xml:3:",
-	 "duplicate <cpuid eax_in='0x00000000' ecx_in='0x00'>"},
-	{"libvirt", "bad.xml", "<cpumap>\n" X0 "</cpumap>\n", "bad.xml:1:",
-	 "expected the root element <cpudata>, got <cpumap>"},
+	{"libvirt", "bad.xml", XH X0 X0 "</cpudata>\n",
+	 "bad.xml:3:", "duplicate <cpuid eax_in='0x00000000' ecx_in='0x00'>"},
+	{"libvirt", "bad.xml", "<cpumap>\n" X0 "</cpumap>\n",
+	 "bad.xml:1:", "expected the root element <cpudata>, got <cpumap>"},
 	{"libvirt", "bad.xml", XH X0 "  <feature name='x'/>\n</cpudata>\n",
 	 "bad.xml:3:", "unexpected <feature> in <cpudata>"},
 	{"libvirt", "bad.xml",
 	 XH "  <cpuid eax_in='0x00000001' ecx_in='0x00' eax='0x0' ebx='0x0' "
 	    "ecx='0x0' edx='0x0'/>\n</cpudata>\n",
-	 "bad.xml:", "leaf 0x00000000 (vendor and maximum basic leaf) is "
-		     "missing"},
+	 "bad.xml:",
+	 "leaf 0x00000000 (vendor and maximum basic leaf) is "
+	 "missing"},
 	/* AIDA64 */
 	{"aida64", "bad.txt", "CPUID 00000000: 00000016-756E6547-6C65746E\n",
-	 "bad.txt:1:", "truncated line: expected 4 registers EAX-EBX-ECX-EDX, "
-		       "got 3"},
+	 "bad.txt:1:",
+	 "truncated line: expected 4 registers EAX-EBX-ECX-EDX, "
+	 "got 3"},
 	{"aida64", "bad.txt",
 	 A0 "CPUID 00000001: 00050657-0020080G-7FFEFBFF-BFEBFBFF\n",
-	 "bad.txt:2:", "EBX \"0020080G\": expected 8 hex digits (not a hex "
-		       "number)"},
+	 "bad.txt:2:",
+	 "EBX \"0020080G\": expected 8 hex digits (not a hex "
+	 "number)"},
 	{"aida64", "bad.txt",
 	 A0 "CPUID 100000000: 00050657-00200800-7FFEFBFF-BFEBFBFF\n",
 	 "bad.txt:2:", "value over 32 bits"},
-	{"aida64", "bad.txt", A0 A1 A1, "bad.txt:3:",
-	 "duplicate leaf 00000001 subleaf 00"},
+	{"aida64", "bad.txt", A0 A1 A1,
+	 "bad.txt:3:", "duplicate leaf 00000001 subleaf 00"},
 	{"aida64", "bad.txt",
 	 A0 "CPUID 00000001: 00050657-00200800-7FFEFBFF-BFEBFBFF [SL 0G]\n",
 	 "bad.txt:2:", "subleaf [SL 0G]: expected a hex number"},
 	{"aida64", "bad.txt",
 	 A0 "CPUID 00000001-00050657-00200800-7FFEFBFF-BFEBFBFF\n",
 	 "bad.txt:2:", "expected ':' or blanks after leaf 00000001"},
-	{"aida64", "bad.txt", "CPUID Manufacturer: GenuineIntel\n", "bad.txt:",
-	 "no \"CPUID xxxxxxxx: EAX-EBX-ECX-EDX\" lines"},
+	{"aida64", "bad.txt", "CPUID Manufacturer: GenuineIntel\n",
+	 "bad.txt:", "no \"CPUID xxxxxxxx: EAX-EBX-ECX-EDX\" lines"},
 	{"aida64", "bad.txt", A1, "bad.txt:",
 	 "leaf 0x00000000 (vendor and maximum basic leaf) is missing"},
 	/* Cloud Hypervisor CpuIdEntry list */
@@ -801,15 +815,15 @@ static const struct {
 	 "[" C0 ", {\"function\": 1, \"index\": 0.5, \"flags\": 0, "
 	 "\"eax\": 0, \"ebx\": 0, \"ecx\": 0, \"edx\": 0}]",
 	 "bad.json: [1].index:", "not an integer"},
-	{"cloud-hypervisor", "bad.json", "[" C0 ", " C0 "]", "bad.json: [1]:",
-	 "duplicate function 0x0 index 0"},
+	{"cloud-hypervisor", "bad.json", "[" C0 ", " C0 "]",
+	 "bad.json: [1]:", "duplicate function 0x0 index 0"},
 	{"cloud-hypervisor", "bad.json", "{\"vm\": {\"common_cpuid\": {}}}",
 	 "bad.json: vm.common_cpuid:", "expected an array"},
 	{"cloud-hypervisor", "bad.json",
 	 "{\"vm\": [{\"x\": 1}, {\"common_cpuid\": [" C0 ", 5]}]}",
 	 "bad.json: vm[1].common_cpuid[1]:", "expected a CpuIdEntry object"},
-	{"cloud-hypervisor", "bad.json", "[\n  {\"function\": 0,\n", "bad.json:",
-	 "invalid JSON"},
+	{"cloud-hypervisor", "bad.json", "[\n  {\"function\": 0,\n",
+	 "bad.json:", "invalid JSON"},
 	/* Cloud Hypervisor profile */
 	{"cloud-hypervisor-profile", "bad.json",
 	 "{\"adjustments\": [" P0 ", [" P_PAR ", {\"replacements\": \"0x0\", "
@@ -847,8 +861,8 @@ static const struct {
 	 "\"mask\": \"0x0\"}]]}",
 	 "bad.json: adjustments[1][0]:", "overlap adjustments[0]"},
 	{"cloud-hypervisor-profile", "bad.json",
-	 "{\"adjustments\": [[" P_PAR "]]}", "bad.json: adjustments[0]:",
-	 "expected [parameters, adjustment]"},
+	 "{\"adjustments\": [[" P_PAR "]]}",
+	 "bad.json: adjustments[0]:", "expected [parameters, adjustment]"},
 	{"cloud-hypervisor-profile", "bad.json",
 	 "{\"hypervisor\": \"Kvm\", \"adjustments\": {}}",
 	 "bad.json: adjustments:", "expected an array, got an object"},
@@ -881,7 +895,8 @@ static const struct {
 	 "{\"cpuid_modifiers\": [{\"leaf\": \"0x7\", \"subleaf\": \"0x0\", "
 	 "\"flags\": 1, \"modifiers\": []}, {\"leaf\": 7, \"subleaf\": 0, "
 	 "\"flags\": 1, \"modifiers\": []}]}",
-	 "bad.json: cpuid_modifiers[1]:", "leaf 0x7 subleaf 0x0 is given twice"},
+	 "bad.json: cpuid_modifiers[1]:",
+	 "leaf 0x7 subleaf 0x0 is given twice"},
 	{"firecracker", "bad.json",
 	 "{\"cpuid_modifiers\": [{\"leaf\": \"0x7\", \"subleaf\": \"0x0\", "
 	 "\"flags\": 1, \"modifiers\": {}}]}",
@@ -917,8 +932,7 @@ START_TEST(test_bad_input)
 	e.msg[0] = '\0';
 	s = read_buf(bad_cases[_i].format, text, strlen(text),
 		     bad_cases[_i].name, -1, &e);
-	ck_assert_msg(s == NULL, "case %d (%s) loaded", _i,
-		      bad_cases[_i].what);
+	ck_assert_msg(s == NULL, "case %d (%s) loaded", _i, bad_cases[_i].what);
 	ck_assert_msg(strncmp(e.msg, bad_cases[_i].where,
 			      strlen(bad_cases[_i].where)) == 0,
 		      "case %d: message does not start with \"%s\": %s", _i,
@@ -953,9 +967,9 @@ START_TEST(test_libvirt_echoes_dropped)
 		"ebx='0x00000dac' ecx='0x00000064' edx='0x00000000'/>\n",
 	};
 	/* each echo goes before the first line of a higher leaf */
-	static const char *const before[] = {
-		"  <cpuid eax_in='0x80000000'", "  <cpuid eax_in='0x80000000'",
-		"  <msr ", "  <msr "};
+	static const char *const before[] = {"  <cpuid eax_in='0x80000000'",
+					     "  <cpuid eax_in='0x80000000'",
+					     "  <msr ", "  <msr "};
 	const char *path = cct_data_path("libvirt-small.xml");
 	struct cc_buf f, text, out;
 	struct cc_err e;
@@ -1005,9 +1019,12 @@ END_TEST
  */
 START_TEST(test_cpus_every_writer)
 {
-	static const char *const writers[] = {
-		"cpuid-r", "libvirt", "cloud-hypervisor", "firecracker",
-		"cloud-hypervisor-profile", "json"};
+	static const char *const writers[] = {"cpuid-r",
+					      "libvirt",
+					      "cloud-hypervisor",
+					      "firecracker",
+					      "cloud-hypervisor-profile",
+					      "json"};
 	struct cc_set **sets;
 	size_t n = cct_load_cpus(&sets), i, w, intel = 0, amd = 0, hygon = 0;
 

@@ -24,7 +24,7 @@
 
 /* Does R hold a finding of FEATURE needing NEEDS with PROBLEM? */
 static const struct lint_finding *find(const struct lint_report *r,
-                                       const char *feature, const char *needs)
+				       const char *feature, const char *needs)
 {
 	size_t i;
 
@@ -65,7 +65,7 @@ static void assert_named(const struct cc_defs *d, const struct lint_bit *b)
 			return;
 	}
 	ck_abort_msg("no field %s at %#x.%u.%s[%u] in defs/", b->name, b->leaf,
-	             b->subleaf, cc_reg_name((enum cc_reg)b->reg), b->bit);
+		     b->subleaf, cc_reg_name((enum cc_reg)b->reg), b->bit);
 }
 
 START_TEST(test_table_names_are_defs_names)
@@ -102,7 +102,7 @@ START_TEST(test_every_bundled_profile_passes)
 		struct lint_report *r = lint_check(s);
 
 		ck_assert_msg(r->n == 0, "profile:%s: %s", p->name,
-		              r->n ? r->findings[0].message : "");
+			      r->n ? r->findings[0].message : "");
 		if (cc_set_meta(s, "qemu_model") != NULL)
 			qemu++;
 		lint_report_free(r);
@@ -138,7 +138,7 @@ START_TEST(test_every_recorded_cpu_passes)
 			odd++;
 		} else {
 			ck_assert_msg(r->n == 0, "%s: %s", cpus[i]->name,
-			              r->n ? r->findings[0].message : "");
+				      r->n ? r->findings[0].message : "");
 		}
 		lint_report_free(r);
 	}
@@ -188,11 +188,11 @@ START_TEST(test_avx512f_needs_xcr0_opmask_fixed_zero)
 {
 	/* XCR0 fixed to x87, SSE and AVX only: bits 5-7 are fixed to 0 */
 	struct cc_set *s = load_text(
-	    AVX512_PROFILE(", {\"leaf\": \"0x0000000d\", \"subleaf\": 0, "
-	                   "\"eax\": \"0x7\", \"ebx\": \"0x0\", "
-	                   "\"ecx\": \"0x0\", \"edx\": \"0x0\", "
-	                   "\"absent\": [\"ebx\", \"ecx\", \"edx\"]}"),
-	    "hand-made");
+		AVX512_PROFILE(", {\"leaf\": \"0x0000000d\", \"subleaf\": 0, "
+			       "\"eax\": \"0x7\", \"ebx\": \"0x0\", "
+			       "\"ecx\": \"0x0\", \"edx\": \"0x0\", "
+			       "\"absent\": [\"ebx\", \"ecx\", \"edx\"]}"),
+		"hand-made");
 	struct lint_report *r = lint_check(s);
 	const struct lint_finding *f = find(r, "avx512f", "xcr0_opmask");
 
@@ -217,12 +217,12 @@ END_TEST
 START_TEST(test_required_state_passes)
 {
 	struct cc_set *s = load_text(
-	    AVX512_PROFILE(", {\"leaf\": \"0x0000000d\", \"subleaf\": 0, "
-	                   "\"eax\": \"0xe7\", \"ebx\": \"0x0\", "
-	                   "\"ecx\": \"0x0\", \"edx\": \"0x0\", "
-	                   "\"mask\": {\"eax\": \"0xffffff18\"}, "
-	                   "\"absent\": [\"ebx\", \"ecx\", \"edx\"]}"),
-	    "hand-made");
+		AVX512_PROFILE(", {\"leaf\": \"0x0000000d\", \"subleaf\": 0, "
+			       "\"eax\": \"0xe7\", \"ebx\": \"0x0\", "
+			       "\"ecx\": \"0x0\", \"edx\": \"0x0\", "
+			       "\"mask\": {\"eax\": \"0xffffff18\"}, "
+			       "\"absent\": [\"ebx\", \"ecx\", \"edx\"]}"),
+		"hand-made");
 	struct lint_report *r = lint_check(s);
 
 	ck_assert_msg(r->n == 0, "%s", r->n ? r->findings[0].message : "");
@@ -233,7 +233,7 @@ END_TEST
 
 /* An Intel dump: leaf 0 (max leaf MAX), leaf 1 ECX, leaf 7 EBX/EDX, XCR0. */
 static struct cc_set *dump(uint32_t max, uint32_t ecx1, uint32_t ebx7,
-                           uint32_t edx7, uint32_t xcr0)
+			   uint32_t edx7, uint32_t xcr0)
 {
 	struct cc_set *s = cc_set_new("hand-made dump", CC_KIND_DUMP);
 
@@ -255,8 +255,8 @@ START_TEST(test_dump_avx2_without_avx)
 	ck_assert_uint_eq(r->n, 1);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_str_eq(f->message,
-	                 "has avx2 (CPUID.(7,0).EBX[5]), which needs AVX: avx "
-	                 "(CPUID.(1,0).ECX[28]); the set lacks it");
+			 "has avx2 (CPUID.(7,0).EBX[5]), which needs AVX: avx "
+			 "(CPUID.(1,0).ECX[28]); the set lacks it");
 	lint_report_free(r);
 	cc_set_free(s);
 }
@@ -272,8 +272,8 @@ START_TEST(test_dump_amx_without_its_leaves)
 	ck_assert_ptr_nonnull(find(r, "amx_tile", "leaf 0x1d"));
 	ck_assert_ptr_nonnull(find(r, "amx_tile", "leaf 0x1e"));
 	ck_assert_str_eq(r->findings[0].message,
-	                 "has amx_tile (CPUID.(7,0).EDX[24]), which needs leaf "
-	                 "0x1D (tile palettes); the set lacks it");
+			 "has amx_tile (CPUID.(7,0).EDX[24]), which needs leaf "
+			 "0x1D (tile palettes); the set lacks it");
 	lint_report_free(r);
 	cc_set_free(s);
 	/* and without its state: XCR0 bits 17 and 18 */
@@ -291,12 +291,12 @@ START_TEST(test_profile_feature_left_to_host_need_fixed_zero)
 	/* AVX2 left to the host, AVX fixed to 0: a host with AVX2 would give
 	 * the guest AVX2 without AVX */
 	static const char text[] =
-	    "{\"format\": \"cpucompat\", \"version\": 1, \"kind\": "
-	    "\"profile\", \"uncovered\": \"host\", \"leaves\": ["
-	    "{\"leaf\": \"0x00000001\", \"subleaf\": 0, \"eax\": \"0x0\", "
-	    "\"ebx\": \"0x0\", \"ecx\": \"0x0\", \"edx\": \"0x0\", "
-	    "\"mask\": {\"ecx\": \"0xefffffff\", \"edx\": \"0xffffffff\"}, "
-	    "\"absent\": [\"eax\", \"ebx\"]}]}";
+		"{\"format\": \"cpucompat\", \"version\": 1, \"kind\": "
+		"\"profile\", \"uncovered\": \"host\", \"leaves\": ["
+		"{\"leaf\": \"0x00000001\", \"subleaf\": 0, \"eax\": \"0x0\", "
+		"\"ebx\": \"0x0\", \"ecx\": \"0x0\", \"edx\": \"0x0\", "
+		"\"mask\": {\"ecx\": \"0xefffffff\", \"edx\": \"0xffffffff\"}, "
+		"\"absent\": [\"eax\", \"ebx\"]}]}";
 	struct cc_set *s = load_text(text, "hand-made");
 	struct lint_report *r = lint_check(s);
 	const struct lint_finding *f = find(r, "avx2", "avx");
@@ -316,7 +316,7 @@ START_TEST(test_qemu_profile_requires_model_state)
 {
 	struct cc_err e;
 	const struct cc_embedded *p =
-	    profile_names_find("Cascadelake-Server-v5", &e);
+		profile_names_find("Cascadelake-Server-v5", &e);
 	struct cc_set *s;
 	uint32_t known, xcr0;
 
@@ -338,16 +338,16 @@ START_TEST(test_names_resolve)
 	struct cc_err e;
 	const struct cc_embedded *p;
 
-	ck_assert_str_eq(
-	    profile_names_resolve("Cascadelake-Server", buf, sizeof buf),
-	    "Cascadelake-Server-v1");
-	ck_assert_str_eq(
-	    profile_names_resolve("Haswell-noTSX", buf, sizeof buf),
-	    "Haswell-v2");
+	ck_assert_str_eq(profile_names_resolve("Cascadelake-Server", buf,
+					       sizeof buf),
+			 "Cascadelake-Server-v1");
+	ck_assert_str_eq(profile_names_resolve("Haswell-noTSX", buf,
+					       sizeof buf),
+			 "Haswell-v2");
 	ck_assert_str_eq(profile_names_resolve("skylake-sp", buf, sizeof buf),
-	                 "skylake-sp");
+			 "skylake-sp");
 	ck_assert_str_eq(profile_names_resolve("486", buf, sizeof buf),
-	                 "486-v1");
+			 "486-v1");
 	p = profile_names_find("Skylake-Server-noTSX-IBRS", &e);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_str_eq(p->name, "Skylake-Server-v3");
@@ -372,13 +372,13 @@ START_TEST(test_aliases_match_profiles)
 
 		if (model != NULL) {
 			snprintf(buf, sizeof buf, "%s-v%s", model,
-			         cc_set_meta(s, "qemu_version"));
+				 cc_set_meta(s, "qemu_version"));
 			ck_assert_str_eq(buf, p->name);
 		}
 		if (alias != NULL)
-			ck_assert_str_eq(
-			    profile_names_resolve(alias, buf, sizeof buf),
-			    p->name);
+			ck_assert_str_eq(profile_names_resolve(alias, buf,
+							       sizeof buf),
+					 p->name);
 		cc_set_free(s);
 	}
 }
@@ -387,9 +387,9 @@ END_TEST
 START_TEST(test_unknown_name_suggests)
 {
 	static const char want[] =
-	    "profile:Cascadelake-Server-v9: no such bundled profile; did "
-	    "you mean Cascadelake-Server-v1, Cascadelake-Server-v2, "
-	    "Cascadelake-Server-v3? ('cpucompat profiles' lists all ";
+		"profile:Cascadelake-Server-v9: no such bundled profile; did "
+		"you mean Cascadelake-Server-v1, Cascadelake-Server-v2, "
+		"Cascadelake-Server-v3? ('cpucompat profiles' lists all ";
 	struct cc_err e;
 
 	e.msg[0] = '\0';
@@ -397,7 +397,7 @@ START_TEST(test_unknown_name_suggests)
 	ck_assert_msg(strncmp(e.msg, want, strlen(want)) == 0, "%s", e.msg);
 	ck_assert_ptr_null(profile_names_find("Skylake-Servr", &e));
 	ck_assert_msg(strstr(e.msg, "did you mean Skylake-Server") != NULL,
-	              "%s", e.msg);
+		      "%s", e.msg);
 	ck_assert_ptr_null(profile_names_find("zzzzzzzzzzzzzzzzzzzz", &e));
 	ck_assert_msg(strstr(e.msg, "did you mean") == NULL, "%s", e.msg);
 	ck_assert_ptr_nonnull(strstr(e.msg, "'cpucompat profiles' lists"));

@@ -27,10 +27,10 @@
 #include "source.h"
 
 #define FLD(leaf, reg, lo, hi, name, rule, policy, extra)                      \
-	"{\"leaf\": \"" leaf "\", \"subleaf\": null, \"register\": \"" reg      \
-	"\", \"bits\": [" #lo ", " #hi "], \"name\": \"" name                   \
+	"{\"leaf\": \"" leaf "\", \"subleaf\": null, \"register\": \"" reg     \
+	"\", \"bits\": [" #lo ", " #hi "], \"name\": \"" name                  \
 	"\", \"description\": \"test field\", \"vendors\": [\"intel\", "       \
-	"\"amd\"], \"category\": \"isa\", \"rule\": \"" rule                     \
+	"\"amd\"], \"category\": \"isa\", \"rule\": \"" rule                   \
 	"\", \"policy\": \"" policy "\"" extra "}"
 #define WHY ", \"reason\": \"test\""
 
@@ -381,8 +381,8 @@ START_TEST(test_baseline_intersection_and_minimum)
 	src[0] = dump("a", 0x0655, 0x3, 0x00010205, 3);
 	src[1] = dump("b", 0x0654, 0x3, 0x00010903, 2);
 	src[2] = dump("c", 0x0657, 0x2, 0x00010407, 1);
-	b = cc_profile_baseline((const struct cc_set *const *)src, 3, tdefs,
-				&o, &e);
+	b = cc_profile_baseline((const struct cc_set *const *)src, 3, tdefs, &o,
+				&e);
 	ck_assert_ptr_nonnull(b);
 	ck_assert_uint_eq(b->nconflicts, 0);
 	ck_assert_uint_eq(b->reference, 1); /* stepping 4 is the oldest */
@@ -432,8 +432,8 @@ START_TEST(test_baseline_conflicts_and_errors)
 
 	src[0] = dump("a", 0x0654, 0x3, 0x00010000, 1);
 	src[1] = dump("b", 0x0654, 0x3, 0x00020000, 1);
-	b = cc_profile_baseline((const struct cc_set *const *)src, 2, tdefs,
-				&o, &e);
+	b = cc_profile_baseline((const struct cc_set *const *)src, 2, tdefs, &o,
+				&e);
 	ck_assert_ptr_nonnull(b);
 	ck_assert_uint_eq(b->nconflicts, 1);
 	ck_assert_str_eq(b->conflicts[0].field->name, "geo");
@@ -447,19 +447,22 @@ START_TEST(test_baseline_conflicts_and_errors)
 	src[2] = cc_set_new("amd", CC_KIND_DUMP);
 	cct_put(src[2], 0, 0, 1, CCT_AMD_B, CCT_AMD_C, CCT_AMD_D);
 	cct_finish(src[2]);
-	ck_assert_ptr_null(cc_profile_baseline(
-		(const struct cc_set *const *)src, 3, tdefs, &o, &e));
+	ck_assert_ptr_null(
+		cc_profile_baseline((const struct cc_set *const *)src, 3, tdefs,
+				    &o, &e));
 	ck_assert_ptr_nonnull(strstr(e.msg, "amd: vendor AuthenticAMD"));
 	cc_set_free(src[2]);
 	/* a profile among the sources */
 	src[2] = cc_set_new("prof", CC_KIND_PROFILE);
 	cct_put(src[2], 0, 0, 1, CCT_INTEL_B, CCT_INTEL_C, CCT_INTEL_D);
 	cct_finish(src[2]);
-	ck_assert_ptr_null(cc_profile_baseline(
-		(const struct cc_set *const *)src, 3, tdefs, &o, &e));
+	ck_assert_ptr_null(
+		cc_profile_baseline((const struct cc_set *const *)src, 3, tdefs,
+				    &o, &e));
 	ck_assert_ptr_nonnull(strstr(e.msg, "prof: is a profile"));
-	ck_assert_ptr_null(cc_profile_baseline(
-		(const struct cc_set *const *)src, 0, tdefs, &o, &e));
+	ck_assert_ptr_null(
+		cc_profile_baseline((const struct cc_set *const *)src, 0, tdefs,
+				    &o, &e));
 	cc_set_free(src[2]);
 	cc_set_free(src[1]);
 	cc_set_free(src[0]);
@@ -475,10 +478,10 @@ START_TEST(test_matrix_cells)
 	struct cc_blocker bl[8];
 	size_t i, j, n;
 
-	s[0] = dump("a", 0x0654, 0x1, 0x00010205, 1); /* fa, cnt 5 */
-	s[1] = dump("b", 0x0654, 0x0, 0x00010205, 1); /* no fa */
+	s[0] = dump("a", 0x0654, 0x1, 0x00010205, 1);  /* fa, cnt 5 */
+	s[1] = dump("b", 0x0654, 0x0, 0x00010205, 1);  /* no fa */
 	s[2] = dump("a2", 0x0654, 0x1, 0x00010205, 1); /* same as a */
-	s[3] = dump("c", 0x0654, 0x1, 0x00010203, 1); /* cnt 3 */
+	s[3] = dump("c", 0x0654, 0x1, 0x00010203, 1);  /* cnt 3 */
 	s[4] = cc_set_new("amd", CC_KIND_DUMP);
 	cct_put(s[4], 0, 0, 1, CCT_AMD_B, CCT_AMD_C, CCT_AMD_D);
 	cct_finish(s[4]);
@@ -579,8 +582,8 @@ static void same_names(const struct cc_matrix *m, size_t i, size_t j,
 				break;
 		ck_assert_msg(y < n, "%s -> %s: %s at 0x%x.%u missing",
 			      r->source.name, r->target.name,
-			      f->field ? f->field->name : "(unnamed)",
-			      f->leaf, f->subleaf);
+			      f->field ? f->field->name : "(unnamed)", f->leaf,
+			      f->subleaf);
 	}
 	ck_assert_uint_eq(n, want);
 }
@@ -640,8 +643,8 @@ START_TEST(test_cpus_baseline_runs_everywhere)
 {
 	/* Skylake-SP, Cascade Lake, Cooper Lake, Broadwell, Ice Lake-SP */
 	static const char *const six[] = {
-		"xeon-gold-6130",  "xeon-gold-6148",  "xeon-platinum-8268",
-		"cooperlake",	   "xeon-e5-2650-v4", "ice-lake-server",
+		"xeon-gold-6130", "xeon-gold-6148",  "xeon-platinum-8268",
+		"cooperlake",     "xeon-e5-2650-v4", "ice-lake-server",
 	};
 	const struct cc_defs *d = cc_defs_builtin();
 	struct cc_set **all, *src[6];

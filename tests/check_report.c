@@ -65,8 +65,8 @@ struct golden {
 
 static const struct golden cases[] = {
 	/* Cascade Lake -> Skylake-SP: AVX-512 VNNI and mitigations lost */
-	{"check-8268-6148.txt", "check", P8268, G6148, "text", 0, "linux",
-	 NULL, 0, 0, 0},
+	{"check-8268-6148.txt", "check", P8268, G6148, "text", 0, "linux", NULL,
+	 0, 0, 0},
 	{"check-8268-6148.json", "check", P8268, G6148, "json", 0, "linux",
 	 NULL, 0, 0, 0},
 	{"check-8268-6148.xml", "check", P8268, G6148, "junit", 0, "linux",
@@ -75,15 +75,15 @@ static const struct golden cases[] = {
 	 NULL, 0, 0, 0},
 	{"check-8268-6148-qemu.txt", "check", P8268, G6148, "text", 0, "qemu",
 	 NULL, 0, 0, 0},
-	{"check-8268-6148-color.txt", "check", P8268, G6148, "text", 0,
-	 "linux", NULL, 1, 0, 0},
+	{"check-8268-6148-color.txt", "check", P8268, G6148, "text", 0, "linux",
+	 NULL, 1, 0, 0},
 	{"check-8268-6148-kvm.txt", "check", P8268, G6148, "text", 0, "linux",
 	 NULL, 0, 1, 0},
 	{"check-8268-6148-kvm.json", "check", P8268, G6148, "json", 0, "linux",
 	 NULL, 0, 1, 0},
 	/* and back: only HWP blocks; waived, the gate passes */
-	{"check-6148-8268.txt", "check", G6148, P8268, "text", 0, "linux",
-	 NULL, 0, 0, 0},
+	{"check-6148-8268.txt", "check", G6148, P8268, "text", 0, "linux", NULL,
+	 0, 0, 0},
 	{"check-6148-8268.json", "check", G6148, P8268, "json", 0, "linux",
 	 NULL, 0, 0, 0},
 	{"check-6148-8268.xml", "check", G6148, P8268, "junit", 0, "linux",
@@ -95,8 +95,8 @@ static const struct golden cases[] = {
 	{"check-6148-8268-ignore.xml", "check", G6148, P8268, "junit", 0,
 	 "linux", HWP, 0, 0, 0},
 	/* Ice Lake-SP -> Cascade Lake */
-	{"check-icx-8268.txt", "check", ICX, P8268, "text", 0, "linux", NULL,
-	 0, 0, 0},
+	{"check-icx-8268.txt", "check", ICX, P8268, "text", 0, "linux", NULL, 0,
+	 0, 0},
 	{"check-icx-8268.json", "check", ICX, P8268, "json", 0, "linux", NULL,
 	 0, 0, 0},
 	{"check-icx-8268.xml", "check", ICX, P8268, "junit", 0, "linux", NULL,
@@ -104,8 +104,8 @@ static const struct golden cases[] = {
 	{"check-icx-8268-qemu.txt", "check", ICX, P8268, "text", 0, "qemu",
 	 NULL, 0, 0, 0},
 	/* AMD: Milan -> Rome */
-	{"check-7713-7502.txt", "check", E7713, E7502, "text", 0, "linux",
-	 NULL, 0, 0, 0},
+	{"check-7713-7502.txt", "check", E7713, E7502, "text", 0, "linux", NULL,
+	 0, 0, 0},
 	{"check-7713-7502.json", "check", E7713, E7502, "json", 0, "linux",
 	 NULL, 0, 0, 0},
 	{"check-7713-7502.xml", "check", E7713, E7502, "junit", 0, "linux",
@@ -117,23 +117,23 @@ static const struct golden cases[] = {
 	{"check-7713-7502-qemu.xml", "check", E7713, E7502, "junit", 0, "qemu",
 	 NULL, 0, 0, 0},
 	/* vendor mismatch */
-	{"check-6148-7502.txt", "check", G6148, E7502, "text", 0, "linux",
-	 NULL, 0, 0, 0},
+	{"check-6148-7502.txt", "check", G6148, E7502, "text", 0, "linux", NULL,
+	 0, 0, 0},
 	{"check-6148-7502.json", "check", G6148, E7502, "json", 0, "linux",
 	 NULL, 0, 0, 0},
 	{"check-6148-7502.xml", "check", G6148, E7502, "junit", 0, "linux",
 	 NULL, 0, 0, 0},
 	/* a profile against a recorded CPU: bits left to the host */
-	{"check-clx-8268.txt", "check", CLX, P8268, "text", 0, "linux", NULL,
-	 0, 0, 0},
+	{"check-clx-8268.txt", "check", CLX, P8268, "text", 0, "linux", NULL, 0,
+	 0, 0},
 	{"check-clx-8268.json", "check", CLX, P8268, "json", 0, "linux", NULL,
 	 0, 0, 0},
 	{"check-clx-8268.xml", "check", CLX, P8268, "junit", 0, "linux", NULL,
 	 0, 0, 0},
 	{"check-clx-8268-all.txt", "check", CLX, P8268, "text", 1, "linux",
 	 NULL, 0, 0, 0},
-	{"check-clx-6148.txt", "check", CLX, G6148, "text", 0, "libvirt",
-	 NULL, 0, 0, 0},
+	{"check-clx-6148.txt", "check", CLX, G6148, "text", 0, "libvirt", NULL,
+	 0, 0, 0},
 	/* diff: both directions */
 	{"diff-8268-6148.txt", "diff", P8268, G6148, "text", 0, "linux", NULL,
 	 0, 0, 0},
@@ -145,16 +145,16 @@ static const struct golden cases[] = {
 	 NULL, 0, 0, 0},
 	{"diff-8268-6148-all.json", "diff", P8268, G6148, "json", 1, "linux",
 	 NULL, 0, 0, 0},
-	{"diff-clx-4214r.txt", "diff", CLX, S4214R, "text", 0, "linux", NULL,
-	 0, 0, 0},
+	{"diff-clx-4214r.txt", "diff", CLX, S4214R, "text", 0, "linux", NULL, 0,
+	 0, 0},
 	{"diff-clx-4214r.json", "diff", CLX, S4214R, "json", 0, "linux", NULL,
 	 0, 0, 0},
 	{"diff-clx-4214r.xml", "diff", CLX, S4214R, "junit", 0, "linux", NULL,
 	 0, 0, 0},
 	/* the guest view: blocking findings by consequence with hints,
 	 * what no KVM guest sees collapsed, a vendor mismatch folded */
-	{"check-8268-6148-guest.txt", "check", P8268, G6148, "text", 0,
-	 "linux", NULL, 0, 0, 1},
+	{"check-8268-6148-guest.txt", "check", P8268, G6148, "text", 0, "linux",
+	 NULL, 0, 0, 1},
 	{"check-8268-6148-guest.json", "check", P8268, G6148, "json", 0,
 	 "linux", NULL, 0, 0, 1},
 	{"check-8268-6148-guest.xml", "check", P8268, G6148, "junit", 0,
@@ -163,12 +163,12 @@ static const struct golden cases[] = {
 	 "linux", NULL, 0, 0, 1},
 	{"check-8268-6148-guest-kvm.txt", "check", P8268, G6148, "text", 0,
 	 "linux", NULL, 0, 1, 1},
-	{"check-6148-8268-guest.txt", "check", G6148, P8268, "text", 0,
-	 "linux", NULL, 0, 0, 1},
-	{"check-7713-7502-guest.txt", "check", E7713, E7502, "text", 0,
-	 "linux", NULL, 0, 0, 1},
-	{"check-6148-7502-guest.txt", "check", G6148, E7502, "text", 0,
-	 "linux", NULL, 0, 0, 1},
+	{"check-6148-8268-guest.txt", "check", G6148, P8268, "text", 0, "linux",
+	 NULL, 0, 0, 1},
+	{"check-7713-7502-guest.txt", "check", E7713, E7502, "text", 0, "linux",
+	 NULL, 0, 0, 1},
+	{"check-6148-7502-guest.txt", "check", G6148, E7502, "text", 0, "linux",
+	 NULL, 0, 0, 1},
 	{"check-6148-7502-guest.json", "check", G6148, E7502, "json", 0,
 	 "linux", NULL, 0, 0, 1},
 	{"diff-8268-6148-guest.txt", "diff", P8268, G6148, "text", 0, "linux",
@@ -176,16 +176,16 @@ static const struct golden cases[] = {
 	/* two profiles: Cascade Lake now requires what Skylake-SP left to
 	 * the host (a change of stance), ssbd waived, the rdt waiver
 	 * accepts nothing; every output format */
-	{"diff-skx-clx.txt", "diff", SKX, CLX, "text", 0, "linux",
-	 "ssbd,rdt", 0, 0, 1},
-	{"diff-skx-clx.json", "diff", SKX, CLX, "json", 0, "linux",
-	 "ssbd,rdt", 0, 0, 1},
-	{"diff-skx-clx.xml", "diff", SKX, CLX, "junit", 0, "linux",
-	 "ssbd,rdt", 0, 0, 1},
+	{"diff-skx-clx.txt", "diff", SKX, CLX, "text", 0, "linux", "ssbd,rdt",
+	 0, 0, 1},
+	{"diff-skx-clx.json", "diff", SKX, CLX, "json", 0, "linux", "ssbd,rdt",
+	 0, 0, 1},
+	{"diff-skx-clx.xml", "diff", SKX, CLX, "junit", 0, "linux", "ssbd,rdt",
+	 0, 0, 1},
 	{"diff-skx-clx.md", "diff", SKX, CLX, "markdown", 0, "linux",
 	 "ssbd,rdt", 0, 0, 1},
-	{"diff-skx-clx.gh", "diff", SKX, CLX, "github", 0, "linux",
-	 "ssbd,rdt", 0, 0, 1},
+	{"diff-skx-clx.gh", "diff", SKX, CLX, "github", 0, "linux", "ssbd,rdt",
+	 0, 0, 1},
 	/* a CPU against itself */
 	{"diff-8268-8268.txt", "diff", P8268, P8268, "text", 0, "linux", NULL,
 	 0, 0, 0},
@@ -337,12 +337,13 @@ START_TEST(test_golden)
 		    memcmp(want.data, out.data, out.len) != 0) {
 			printf("%s differs from the rendered report:\n", path);
 			show_diff(path, &out);
-			ck_abort_msg("%s: output differs from line %zu "
-				     "(diff above; make update-expected if "
-				     "meant)",
-				     g->file,
-				     first_diff_line(want.data ? want.data : "",
-						     out.data));
+			ck_abort_msg(
+				"%s: output differs from line %zu "
+				"(diff above; make update-expected if "
+				"meant)",
+				g->file,
+				first_diff_line(want.data ? want.data : "",
+						out.data));
 		}
 	}
 	cc_buf_free(&out);
@@ -381,11 +382,15 @@ static const struct {
 	 "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\""},
 	/* not UTF-8: stray continuation, truncated, overlong, surrogate,
 	 * over U+10FFFF, a byte never used */
-	{"a\x80" "b", "\"a\xef\xbf\xbd" "b\""},
+	{"a\x80"
+	 "b",
+	 "\"a\xef\xbf\xbd"
+	 "b\""},
 	{"\xc3", "\"\xef\xbf\xbd\""},
 	{"\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\""},
 	{"\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""},
-	{"\xf4\x90\x80\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""},
+	{"\xf4\x90\x80\x80",
+	 "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""},
 	{"\xff", "\"\xef\xbf\xbd\""},
 	{NULL, "null"},
 };
@@ -454,8 +459,9 @@ static void check_info_counts(const char *text, const char *what)
 			break;
 		p = e + 1;
 	}
-	ck_assert_msg(got == want, "%s: Info heading counts %zu, list names %zu",
-		      what, want, got);
+	ck_assert_msg(got == want,
+		      "%s: Info heading counts %zu, list names %zu", what, want,
+		      got);
 }
 
 START_TEST(test_info_counts)
@@ -504,7 +510,8 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("json_string");
 	tcase_add_loop_test(tc, test_json_string, 0,
-			    (int)(sizeof json_strings / sizeof json_strings[0]));
+			    (int)(sizeof json_strings /
+				  sizeof json_strings[0]));
 	suite_add_tcase(s, tc);
 	return cct_run(s);
 }

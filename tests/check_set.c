@@ -22,8 +22,9 @@ static void intel0(struct cc_set *s, uint32_t max)
 START_TEST(test_insert_out_of_order_and_lookup)
 {
 	struct cc_set *s = cc_set_new("t", CC_KIND_DUMP);
-	static const uint32_t order[][2] = {{7, 1}, {0, 0}, {4, 2}, {4, 0},
-					    {7, 0}, {4, 1}, {0x80000000u, 0}};
+	static const uint32_t order[][2] = {{7, 1},          {0, 0}, {4, 2},
+					    {4, 0},          {7, 0}, {4, 1},
+					    {0x80000000u, 0}};
 	size_t i;
 
 	for (i = 0; i < sizeof order / sizeof order[0]; i++)
@@ -91,7 +92,8 @@ START_TEST(test_vendor_brand_fms)
 	struct cc_err e;
 	char brand[64];
 	unsigned f, m, st;
-	static const char text[48] = "  Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz";
+	static const char text[48] =
+		"  Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz";
 	uint32_t w[12];
 	int i;
 
@@ -101,7 +103,7 @@ START_TEST(test_vendor_brand_fms)
 	cct_put(s, 0x80000000u, 0, 0x80000004u, 0, 0, 0);
 	for (i = 0; i < 3; i++)
 		cct_put(s, 0x80000002u + (uint32_t)i, 0, w[i * 4], w[i * 4 + 1],
-		    w[i * 4 + 2], w[i * 4 + 3]);
+			w[i * 4 + 2], w[i * 4 + 3]);
 	ck_assert_int_eq(cc_set_finish(s, &e), 0);
 	ck_assert_int_eq(s->vendor, CC_VENDOR_INTEL);
 	ck_assert_str_eq(s->vendor_id, "GenuineIntel");
@@ -122,8 +124,9 @@ START_TEST(test_missing_leaf0_is_an_error)
 
 	cct_put(s, 1, 0, 0, 0, 0, 0);
 	ck_assert_int_eq(cc_set_finish(s, &e), -1);
-	ck_assert_str_eq(e.msg, "some.json: leaf 0x00000000 (vendor and "
-				"maximum basic leaf) is missing");
+	ck_assert_str_eq(e.msg,
+			 "some.json: leaf 0x00000000 (vendor and "
+			 "maximum basic leaf) is missing");
 	cc_set_free(s);
 }
 END_TEST

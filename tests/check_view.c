@@ -109,7 +109,7 @@ START_TEST(test_build_check)
 		if (i > 0)
 			ck_assert_uint_lt(v->groups[i - 1].order, gr->order);
 		ck_assert_uint_eq(gr->first, i ? v->groups[i - 1].first +
-							 v->groups[i - 1].n
+							     v->groups[i - 1].n
 					       : 0);
 		for (k = gr->first + 1; k < gr->first + gr->n; k++)
 			ck_assert_uint_lt(v->rows[k - 1].f.lo, v->rows[k].f.lo);
@@ -121,7 +121,8 @@ START_TEST(test_build_check)
 	ck_assert_uint_eq(g->count[CC_SEV_INCOMPATIBLE], 2);
 	g = view_group_at(v, 1);
 	ck_assert_uint_eq(g->reg, CC_ECX);
-	ck_assert_uint_eq(g->count[CC_SEV_INCOMPATIBLE], 1); /* bit 15: unseen */
+	ck_assert_uint_eq(g->count[CC_SEV_INCOMPATIBLE],
+			  1); /* bit 15: unseen */
 	ck_assert_ptr_null(view_group_at(v, 2));
 	/* the cursor starts on the first missing feature */
 	ck_assert_str_eq(group_name(), "7.0.ebx");
@@ -235,31 +236,31 @@ END_TEST
 
 struct search_case {
 	const char *query;
-	const char *name;   /* expected selected row */
-	int filter;         /* expected filter afterwards */
+	const char *name; /* expected selected row */
+	int filter;       /* expected filter afterwards */
 };
 
 static const struct search_case search_cases[] = {
 	{"gfni", "gfni", VIEW_FILTER_INCOMPATIBLE},
 	{"GFNI", "gfni", VIEW_FILTER_INCOMPATIBLE},
 	{"  gfni ", "gfni", VIEW_FILTER_INCOMPATIBLE},
-	{"sha", "sha_ni", VIEW_FILTER_INCOMPATIBLE},      /* alias */
-	{"sha-ni", "sha_ni", VIEW_FILTER_INCOMPATIBLE},   /* QEMU spelling */
-	{"SHA_NI", "sha_ni", VIEW_FILTER_INCOMPATIBLE},   /* kernel macro */
-	{"sse4.1", "sse4_1", VIEW_FILTER_ALL},            /* not a position */
-	{"pclmuldq", "pclmulqdq", VIEW_FILTER_ALL},       /* libvirt spelling */
-	{"stepping", "stepping", VIEW_FILTER_DIFFERENT},  /* a warning */
+	{"sha", "sha_ni", VIEW_FILTER_INCOMPATIBLE},     /* alias */
+	{"sha-ni", "sha_ni", VIEW_FILTER_INCOMPATIBLE},  /* QEMU spelling */
+	{"SHA_NI", "sha_ni", VIEW_FILTER_INCOMPATIBLE},  /* kernel macro */
+	{"sse4.1", "sse4_1", VIEW_FILTER_ALL},           /* not a position */
+	{"pclmuldq", "pclmulqdq", VIEW_FILTER_ALL},      /* libvirt spelling */
+	{"stepping", "stepping", VIEW_FILTER_DIFFERENT}, /* a warning */
 	{"7.0.ecx", "gfni", VIEW_FILTER_INCOMPATIBLE},
 	{"7.0.ecx[8]", "gfni", VIEW_FILTER_INCOMPATIBLE},
 	{"0x7.0.ECX[8]", "gfni", VIEW_FILTER_INCOMPATIBLE},
 	{"CPUID.(7,0).ECX[8]", "gfni", VIEW_FILTER_INCOMPATIBLE},
 	{"cpuid.(0x7, 0).ecx[8]", "gfni", VIEW_FILTER_INCOMPATIBLE},
-	{"7.0.ecx[15]", "bit 15", VIEW_FILTER_ALL},       /* unseen */
+	{"7.0.ecx[15]", "bit 15", VIEW_FILTER_ALL}, /* unseen */
 	{"7.0.ebx[5]", "avx2", VIEW_FILTER_ALL},
 	{"1.0.eax[3:0]", "stepping", VIEW_FILTER_DIFFERENT},
 	{"(1,0).eax", "stepping", VIEW_FILTER_DIFFERENT},
 	{"7.0", "avx512f", VIEW_FILTER_INCOMPATIBLE},
-	{"avx512", "avx512f", VIEW_FILTER_INCOMPATIBLE},  /* substring */
+	{"avx512", "avx512f", VIEW_FILTER_INCOMPATIBLE}, /* substring */
 };
 
 START_TEST(test_search_table)
@@ -278,7 +279,10 @@ END_TEST
 START_TEST(test_search_misses)
 {
 	static const char *const misses[] = {
-		"nosuchfeature", "99.0.eax", "7.0.ecx[40]", "7.0.exx",
+		"nosuchfeature",
+		"99.0.eax",
+		"7.0.ecx[40]",
+		"7.0.exx",
 	};
 	size_t i;
 
@@ -303,8 +307,8 @@ START_TEST(test_search_next_wraps)
 	ck_assert_str_eq(first->f.field->name, "avx512f");
 	for (i = 0; i < n - 1; i++) {
 		ck_assert_int_eq(view_search_next(v, 1), 1);
-		ck_assert_ptr_nonnull(strstr(view_row(v)->f.field->name,
-					     "avx512"));
+		ck_assert_ptr_nonnull(
+			strstr(view_row(v)->f.field->name, "avx512"));
 	}
 	ck_assert_int_eq(v->filter, VIEW_FILTER_ALL); /* widened on the way */
 	ck_assert_int_eq(view_search_next(v, 1), 1);  /* wrapped */
@@ -463,8 +467,9 @@ START_TEST(test_swap)
 	ck_assert_str_eq(v->side[0].set->name, "B");
 	ck_assert_int_eq(v->report->verdict, CC_VERDICT_COMPATIBLE);
 	ck_assert_uint_eq(count_incompatible(), 0);
-	ck_assert_str_eq(v->message, "swapped A and B: the check is now "
-				     "compatible; filter: everything");
+	ck_assert_str_eq(v->message,
+			 "swapped A and B: the check is now "
+			 "compatible; filter: everything");
 	/* B -> A: gfni is only on the target, which is fine; the selection
 	 * stayed on it, the filter widened to show it */
 	ck_assert_str_eq(row_name(), "gfni");
@@ -664,19 +669,28 @@ struct order_case {
 
 static const struct order_case order_cases[] = {
 	/* instruction-set features first, capacity after */
-	{"ice-lake-server", "xeon-platinum-8268",
-	 {"7.0.ebx", "7.0.ecx", "7.0.edx"}, "sgx",
+	{"ice-lake-server",
+	 "xeon-platinum-8268",
+	 {"7.0.ebx", "7.0.ecx", "7.0.edx"},
+	 "sgx",
 	 "blocks: 16 instruction-set features (sgx, ...), "},
-	{"xeon-platinum-8268", "xeon-gold-6148", {"7.0.ecx", "7.0.edx", NULL},
+	{"xeon-platinum-8268",
+	 "xeon-gold-6148",
+	 {"7.0.ecx", "7.0.edx", NULL},
 	 "avx512_vnni",
 	 "blocks: 1 instruction-set feature (avx512_vnni), 5 mitigations "
 	 "(md_clear, ...)"},
 	/* state (0xd) before a mitigation in leaf 7: not position order */
-	{"xeon-platinum-8268", "ice-lake-server", {"d.0.eax", "7.0.edx", NULL},
+	{"xeon-platinum-8268",
+	 "ice-lake-server",
+	 {"d.0.eax", "7.0.edx", NULL},
 	 "xcr0_bndregs",
 	 "blocks: 2 state components (xcr0_bndregs, ...), 1 mitigation"},
 	/* a vendor mismatch is one finding: the vendor */
-	{"xeon-gold-6148", "epyc-7502", {"0.0.ebx", NULL, NULL}, "vendor_id_ebx",
+	{"xeon-gold-6148",
+	 "epyc-7502",
+	 {"0.0.ebx", NULL, NULL},
+	 "vendor_id_ebx",
 	 "blocks: the vendor (GenuineIntel -> AuthenticAMD), with 80 further "
 	 "differences folded under it"},
 };
@@ -711,13 +725,13 @@ START_TEST(test_order_recorded)
 	}
 	ck_assert_uint_eq(nvis, x->nmark[VIEW_MARK_INCOMPATIBLE]);
 	view_set_filter(x, VIEW_FILTER_ALL);
-	for (i = 0; i < x->nvgroups && view_group_at(x, i)->count[
-					     CC_SEV_INCOMPATIBLE];
+	for (i = 0;
+	     i < x->nvgroups && view_group_at(x, i)->count[CC_SEV_INCOMPATIBLE];
 	     i++)
 		;
 	for (; i < x->nvgroups; i++)
-		ck_assert_uint_eq(view_group_at(x, i)->count[CC_SEV_INCOMPATIBLE],
-				  0);
+		ck_assert_uint_eq(
+			view_group_at(x, i)->count[CC_SEV_INCOMPATIBLE], 0);
 	view_free(x);
 }
 END_TEST
@@ -868,19 +882,21 @@ START_TEST(test_every_pair)
 				ck_assert_uint_eq(view_row(x)->order, 0);
 				ck_assert_int_eq(view_row(x)->mark,
 						 VIEW_MARK_INCOMPATIBLE);
-				ck_assert_int_eq(view_row_is_vendor(
-							 x, view_row(x)),
-						 x->report->vendor_mismatch);
+				ck_assert_int_eq(
+					view_row_is_vendor(x, view_row(x)),
+					x->report->vendor_mismatch);
 			}
 			ck_assert(view_row(x) == NULL ||
 				  view_row(x)->mark != VIEW_MARK_UNSEEN);
 			for (g = 0; g < x->nvgroups; g++) {
-				const struct view_group *gr = view_group_at(x, g);
+				const struct view_group *gr =
+					view_group_at(x, g);
 
 				view_select_line(x, VIEW_PANE_GROUPS, g);
 				for (k = 0; k < x->nvrows; k++)
-					ck_assert_int_lt(view_row_at(x, k)->mark,
-							 VIEW_MARK_FOLDED);
+					ck_assert_int_lt(
+						view_row_at(x, k)->mark,
+						VIEW_MARK_FOLDED);
 				ck_assert_uint_gt(gr->n, 0);
 			}
 			view_free(x);
@@ -899,16 +915,18 @@ START_TEST(test_footer)
 	char f[160];
 
 	view_footer(v, f, sizeof f);
-	ck_assert_str_eq(f, "?:help /:search n/N:next f:filter s:swap "
-			    "space:what-if w:write Tab:pane q:quit");
+	ck_assert_str_eq(f,
+			 "?:help /:search n/N:next f:filter s:swap "
+			 "space:what-if w:write Tab:pane q:quit");
 	ck_assert_uint_lt(strlen(f) + 1, 80); /* with the leading space */
 	view_search(v, "avx512");
 	view_footer(v, f, sizeof f);
 	ck_assert_ptr_nonnull(strstr(f, "n/N:match"));
 	/* one set: no swap, what-if or write, and the keys say why */
 	view_footer(d, f, sizeof f);
-	ck_assert_str_eq(f, "?:help /:search n/N:next f:filter Tab:pane "
-			    "q:quit");
+	ck_assert_str_eq(f,
+			 "?:help /:search n/N:next f:filter Tab:pane "
+			 "q:quit");
 	ck_assert_int_eq(view_swap(d), -1);
 	ck_assert_str_eq(d->message, "swap needs two sets (explore A B)");
 	ck_assert_int_eq(view_toggle(d), -1);
@@ -972,7 +990,8 @@ int main(void)
 	tc = tcase_create("search_table");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_search_table, 0,
-			    (int)(sizeof search_cases / sizeof search_cases[0]));
+			    (int)(sizeof search_cases /
+				  sizeof search_cases[0]));
 	suite_add_tcase(s, tc);
 	add(s, "search_misses", test_search_misses);
 	add(s, "search_next_wraps", test_search_next_wraps);
