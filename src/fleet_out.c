@@ -16,32 +16,19 @@
 
 #define TEXT_HOSTS 6 /* hosts named per class in text, unless all */
 
-static void text_hosts(struct cc_buf *b, const struct cc_fleet *f,
-		       const size_t *h, size_t n, int all)
-{
-	size_t i, shown = all ? n : (n < TEXT_HOSTS ? n : TEXT_HOSTS);
-
-	cc_buf_puts(b, "      ");
-	for (i = 0; i < shown; i++)
-		cc_buf_printf(b, "%s%s", i ? " " : "", f->hosts[h[i]].name);
-	if (shown < n)
-		cc_buf_printf(b, " (+%zu more)", n - shown);
-	cc_buf_puts(b, "\n");
-}
-
-/* The hosts of classes CLS[0..N) (up to a few unless ALL). */
-static void text_class_hosts(struct cc_buf *b, const struct cc_fleet *f,
-			     const size_t *cls, size_t n, int all)
+void fleet_text_hosts(struct cc_buf *b, const struct cc_fleet *f,
+		      const size_t *cls, size_t n, int all, size_t most,
+		      int indent)
 {
 	size_t i, j, shown = 0, total = 0;
 
 	for (i = 0; i < n; i++)
 		total += f->classes[cls[i]].nhosts;
-	cc_buf_puts(b, "      ");
+	cc_buf_printf(b, "%*s", indent, "");
 	for (i = 0; i < n; i++) {
 		const struct fleet_class *c = &f->classes[cls[i]];
 
-		for (j = 0; j < c->nhosts && (all || shown < TEXT_HOSTS); j++)
+		for (j = 0; j < c->nhosts && (all || shown < most); j++)
 			cc_buf_printf(b, "%s%s", shown++ ? " " : "",
 				      f->hosts[c->hosts[j]].name);
 	}
@@ -89,7 +76,8 @@ static void text_vendor(struct cc_buf *b, const struct cc_fleet *f,
 		for (j = 0; j < g->nfields; j++)
 			cc_buf_printf(b, " %s", g->fields[j]->name);
 		cc_buf_puts(b, ":\n");
-		text_class_hosts(b, f, g->classes, g->nclasses, all);
+		fleet_text_hosts(b, f, g->classes, g->nclasses, all, TEXT_HOSTS,
+				 6);
 	}
 }
 
@@ -118,7 +106,7 @@ void fleet_text(struct cc_buf *b, const struct cc_fleet *f, size_t nbad,
 		if (c->profile)
 			cc_buf_printf(b, "  [runs profile:%s]", c->profile);
 		cc_buf_puts(b, "\n");
-		text_hosts(b, f, c->hosts, c->nhosts, all);
+		fleet_text_hosts(b, f, &i, 1, all, TEXT_HOSTS, 6);
 	}
 	cc_buf_puts(b,
 		    "\nmigration order (A -> B: guests of A can run on B, "

@@ -19,6 +19,12 @@ void fleet_text(struct cc_buf *b, const struct cc_fleet *f, size_t nbad,
 void fleet_json(struct cc_buf *b, const struct cc_fleet *f, size_t nbad);
 void fleet_dot(struct cc_buf *b, const struct cc_fleet *f);
 
+/* One line: INDENT spaces, then the hosts of classes CLS[0..N) separated
+ * by spaces, at most MOST of them unless ALL, then " (+K more)". */
+void fleet_text_hosts(struct cc_buf *b, const struct cc_fleet *f,
+		      const size_t *cls, size_t n, int all, size_t most,
+		      int indent);
+
 /*
  * Kubernetes node labels in KubeVirt's convention, per host:
  *   cpu-vendor.node.kubevirt.io/Intel=true

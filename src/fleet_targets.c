@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cc_json.h"
+#include "fleet_out.h"
 #include "fleet_priv.h"
 #include "fleet_targets.h"
 
@@ -123,26 +124,6 @@ void fleet_targets_free(struct fleet_targets *t)
 	free(t);
 }
 
-static void text_hosts(struct cc_buf *b, const struct cc_fleet *f,
-		       const size_t *cls, size_t n, int all)
-{
-	size_t i, j, shown = 0, total = 0;
-
-	for (i = 0; i < n; i++)
-		total += f->classes[cls[i]].nhosts;
-	cc_buf_puts(b, "   ");
-	for (i = 0; i < n; i++) {
-		const struct fleet_class *c = &f->classes[cls[i]];
-
-		for (j = 0; j < c->nhosts && (all || shown < TEXT_HOSTS);
-		     j++, shown++)
-			cc_buf_printf(b, " %s", f->hosts[c->hosts[j]].name);
-	}
-	if (shown < total)
-		cc_buf_printf(b, " (+%zu more)", total - shown);
-	cc_buf_puts(b, "\n");
-}
-
 void fleet_targets_text(struct cc_buf *b, const struct cc_fleet *f,
 			const struct fleet_targets *t,
 			const struct cc_set *guest, int all)
@@ -155,7 +136,7 @@ void fleet_targets_text(struct cc_buf *b, const struct cc_fleet *f,
 		      cc_set_label(guest), t->okhosts, f->nhosts, t->nok,
 		      f->nclasses);
 	if (t->nok)
-		text_hosts(b, f, t->ok, t->nok, all);
+		fleet_text_hosts(b, f, t->ok, t->nok, all, TEXT_HOSTS, 4);
 	if (t->nr)
 		cc_buf_printf(b, "\ncannot move to %zu hosts:\n",
 			      f->nhosts - t->okhosts);
@@ -165,7 +146,8 @@ void fleet_targets_text(struct cc_buf *b, const struct cc_fleet *f,
 		cc_buf_printf(b, "  %zu host%s (%zu class%s): %s\n", r->nhosts,
 			      r->nhosts == 1 ? "" : "s", r->nclasses,
 			      r->nclasses == 1 ? "" : "es", r->why);
-		text_hosts(b, f, r->classes, r->nclasses, all);
+		fleet_text_hosts(b, f, r->classes, r->nclasses, all, TEXT_HOSTS,
+				 4);
 	}
 }
 
