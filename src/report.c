@@ -291,19 +291,17 @@ static int blocking(const struct cc_finding *f)
  * by consequence ("blocks: 2 instruction-set features (avx512_vnni, ...),
  * 4 mitigations (md_clear, ...)"); the blocking findings come first, in
  * consequence order. */
-static void blocks_line(struct cc_buf *b, const struct cc_report *r,
-			const struct report_opts *o)
+void report_blocks(struct cc_buf *t, const struct cc_report *r,
+		   const struct report_opts *o)
 {
-	struct cc_buf t;
 	size_t i = 0, k, folded = 0;
 	char name[40];
 
-	cc_buf_init(&t);
-	cc_buf_puts(&t, r->symmetric ? "differs:" : "blocks:");
+	cc_buf_puts(t, r->symmetric ? "differs:" : "blocks:");
 	for (k = 0; k < r->n; k++)
 		folded += r->findings[k].folded && !r->findings[k].waived;
 	if (r->vendor_mismatch && !r->symmetric)
-		cc_buf_printf(&t,
+		cc_buf_printf(t,
 			      " the vendor (%s -> %s), with %zu further "
 			      "difference%s folded under it",
 			      r->source.vendor_id, r->target.vendor_id, folded,
@@ -316,14 +314,23 @@ static void blocks_line(struct cc_buf *b, const struct cc_report *r,
 			    r->findings[k].consequence == c;
 		     k++)
 			;
-		cc_buf_printf(&t, "%s %zu %s (%s%s)", i ? "," : "", k - i,
+		cc_buf_printf(t, "%s %zu %s (%s%s)", i ? "," : "", k - i,
 			      conseq_label(c, k - i),
 			      fname(&r->findings[i], o, name, sizeof name),
 			      k - i > 1 ? ", ..." : "");
 		i = k;
 	}
 	if (i == 0 && !(r->vendor_mismatch && !r->symmetric))
-		cc_buf_puts(&t, " nothing");
+		cc_buf_puts(t, " nothing");
+}
+
+static void blocks_line(struct cc_buf *b, const struct cc_report *r,
+			const struct report_opts *o)
+{
+	struct cc_buf t;
+
+	cc_buf_init(&t);
+	report_blocks(&t, r, o);
 	wrap(b, t.data, 0, 4);
 	cc_buf_free(&t);
 }

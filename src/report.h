@@ -35,6 +35,11 @@ struct report_opts {
 
 void report_text(struct cc_buf *b, const struct cc_report *r,
 		 const struct report_opts *o);
+/* The guest view's line after the verdict, unwrapped, into B: "blocks:"
+ * (check) or "differs:" (diff), the blocking findings summed up by
+ * consequence, or the vendor with the count folded under it. */
+void report_blocks(struct cc_buf *b, const struct cc_report *r,
+		   const struct report_opts *o);
 void report_json(struct cc_buf *b, const struct cc_report *r,
 		 const struct report_opts *o);
 void report_junit(struct cc_buf *b, const struct cc_report *r,

@@ -905,38 +905,19 @@ void view_summary(const struct view *v, char *out, size_t n)
 {
 	struct report_opts o;
 	struct cc_buf b;
-	const char *p;
-	size_t k = 0;
 
 	if (!v->two || v->report->view != CC_VIEW_GUEST) {
 		counts_summary(v, out, n);
 		return;
 	}
-	/* the text report's own line after the verdict, unwrapped, so the
-	 * two never say it in different words */
+	/* the text report's own line after the verdict, so the two never
+	 * say it in different words */
 	memset(&o, 0, sizeof o);
 	o.command = "check";
 	o.names = "linux";
 	cc_buf_init(&b);
-	report_text(&b, v->report, &o);
-	p = strchr(b.data, '\n');
-	p = p ? p + 1 : b.data;
-	if (strncmp(p, "blocks:", 7) != 0 && strncmp(p, "differs:", 8) != 0) {
-		cc_buf_free(&b);
-		counts_summary(v, out, n);
-		return;
-	}
-	while (*p && k + 1 < n) {
-		if (p[0] == '\n' && strncmp(p + 1, "    ", 4) == 0) {
-			out[k++] = ' ';
-			p += 5;
-		} else if (p[0] == '\n') {
-			break;
-		} else {
-			out[k++] = *p++;
-		}
-	}
-	out[k] = '\0';
+	report_blocks(&b, v->report, &o);
+	snprintf(out, n, "%s", b.data);
 	cc_buf_free(&b);
 }
 
