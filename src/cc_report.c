@@ -9,6 +9,7 @@
 
 #include "cc_buf.h"
 #include "cc_report.h"
+#include "guest.h"
 
 void cc_report_set_title(const struct cc_set *s, char *out, size_t n)
 {
@@ -305,4 +306,10 @@ void cc_finding_meaning(const struct cc_report *r, const struct cc_finding *f,
 		snprintf(out, n, "%s changes from %s to %s", name,
 			 value_str(f, f->src, a, sizeof a),
 			 value_str(f, f->dst, b, sizeof b));
+}
+
+int cc_report_is_vendor(const struct cc_report *r, const struct cc_finding *f)
+{
+	return r->view == CC_VIEW_GUEST && r->vendor_mismatch &&
+	       !r->symmetric && !f->folded && f->leaf == 0 && f->reg != CC_EAX;
 }

@@ -159,6 +159,10 @@ int cc_report_exit(const struct cc_report *r, int strict_waivers);
  * VMM sets per vCPU (APIC IDs, topology) or no KVM guest sees. */
 int cc_report_equal_for_guests(const struct cc_report *r);
 
+/* Is F the one finding that stands for a vendor mismatch in the guest
+ * view of check (the first differing register of the vendor string)? */
+int cc_report_is_vendor(const struct cc_report *r, const struct cc_finding *f);
+
 /* The stance of F's field on the source (TARGET 0) or target side. */
 enum cc_stance cc_finding_stance(const struct cc_finding *f, int target);
 /* "host", "required", "absent", "fixed", "partial" */

@@ -156,11 +156,7 @@ static const char *finding_hint(const struct cc_report *r,
 static const struct cc_report *vendor_of(const struct cc_report *r,
 					 const struct cc_finding *f)
 {
-	return r->view == CC_VIEW_GUEST && r->vendor_mismatch &&
-			       !r->symmetric && !f->folded && f->leaf == 0 &&
-			       f->reg != CC_EAX
-		       ? r
-		       : NULL;
+	return cc_report_is_vendor(r, f) ? r : NULL;
 }
 
 static void text_finding(struct cc_buf *b, const struct cc_report *r,

@@ -880,11 +880,8 @@ const char *view_row_status(const struct view_row *r)
 
 int view_row_is_vendor(const struct view *v, const struct view_row *r)
 {
-	/* the finding the report keeps of a vendor mismatch: the first
-	 * differing register of the vendor string, not folded */
-	return v->two && v->report->vendor_mismatch &&
-	       r->mark == VIEW_MARK_INCOMPATIBLE && r->f.leaf == 0 &&
-	       r->f.reg != CC_EAX;
+	return v->two && r->mark == VIEW_MARK_INCOMPATIBLE &&
+	       cc_report_is_vendor(v->report, &r->f);
 }
 
 /* The counts, for the raw view and one set. */
