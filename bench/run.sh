@@ -13,8 +13,11 @@
 # RSS, and over 20,000 files/s (CPU time includes classifying and the
 # report, so files/s here is a lower bound of the loading rate).  Last,
 # `check A B` of two recorded CPUs against /bin/true, as whole processes
-# (hyperfine; the target is 1.5x).  Everything runs pinned to one core
+# (bench/startup.sh; the target is 1.5x).  Everything runs pinned to one core
 # when taskset is there.  The temporary directory is removed at the end.
+# Per fleet also `matrix` by classes (text and JSON: time, peak RSS,
+# output size); BENCH_PER_HOST=1 adds the per-host grid (--per-host),
+# whose time and output grow with the square of the hosts.
 set -eu
 LC_ALL=C
 export LC_ALL
@@ -54,20 +57,26 @@ for n in "$@"; do
 		$pin hyperfine -N --warmup 1 --runs 3 \
 			"$cc fleet -f json -o /dev/null $T/fleet"
 	fi
+	# matrix by classes (the default) and, with BENCH_PER_HOST=1, the
+	# per-host grid it replaces; exit 1 (some pair blocked) is expected
+	for mode in "" ${BENCH_PER_HOST:+--per-host}; do
+		for f in text json; do
+			$pin /usr/bin/time -v "$cc" matrix $mode -f "$f" \
+				-o "$T/matrix" "$T/fleet" 2>"$T/time" || :
+			[ -s "$T/matrix" ] || { cat "$T/time" >&2; exit 1; }
+			echo "matrix ${mode:-by class} -f $f:" \
+				"$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$T/time") wall," \
+				"$(awk -F': ' '/User time|System time/ { t += $2 }
+					END { printf "%.2f", t }' "$T/time") s CPU," \
+				"$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$T/time") KiB peak RSS," \
+				"$(wc -c <"$T/matrix") bytes out"
+			rm -f "$T/matrix"
+		done
+	done
 	rm -rf "$T/fleet" "$T/fleet.txt" "$T/out.json"
 done
-set -- "$cpus"/*.json
-if command -v hyperfine >/dev/null 2>&1 && [ $# -ge 2 ]; then
-	echo "== check A B against /bin/true (target: within 1.5x)"
-	$pin hyperfine -N -i --warmup 30 --runs 500 --export-json "$T/check.json" \
-		/bin/true "$cc check $1 $2" >/dev/null 2>&1 || :
-	# user+sys of each (wall time is unreliable on a shared machine)
-	tr ',{}' '\n\n\n' <"$T/check.json" | awk -F': ' '
-		/"command"/ { c++ } /"user"/ { u[c] = $2 } /"system"/ { s[c] = $2 }
-		/"mean"/ { m[c] = $2 }
-		END { if (c < 2) exit
-		      printf "/bin/true %.2f ms, check %.2f ms wall (%.2fx); " \
-			     "CPU %.2f ms vs %.2f ms (%.2fx)\n", m[1] * 1000,
-			     m[2] * 1000, m[2] / m[1], (u[1] + s[1]) * 1000,
-			     (u[2] + s[2]) * 1000, (u[2] + s[2]) / (u[1] + s[1]) }'
-fi
+# the same pair as issue 18's measurement when it is there
+a="$cpus"/epyc-7502.json b="$cpus"/epyc-7713.json
+[ -f "$a" ] && [ -f "$b" ] || { set -- "$cpus"/*.json; a=$1 b=$2; }
+echo "== check A B against /bin/true (target: within 1.5x)"
+sh "$(dirname "$0")/startup.sh" "$cc" "$a" "$b"

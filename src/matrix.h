@@ -59,4 +59,53 @@ size_t cc_matrix_class(const struct cc_matrix *m, size_t i);
 size_t cc_matrix_blockers(const struct cc_matrix *m, size_t i, size_t j,
 			  struct cc_blocker *out, size_t cap);
 
+/*
+ * Sources grouped into classes before the matrix, so that a fleet of
+ * 10,000 hosts of 200 distinct views costs 200 x 200 cells
+ * (matrix_class.c).  In the guest view a host dump joins a class by the
+ * hash of its guest view (cc_fleet: fields no guest sees or the VMM sets,
+ * such as APIC IDs, never split a class); in the raw view, and for dumps
+ * without a vendor, by its raw CPUID; each profile is a class of its own.
+ * A class keeps its first source's set as representative and every other
+ * set is freed once hashed, so memory grows with the classes.  Classes
+ * are numbered in order of their first source.
+ *
+ * Ownership: the grouping owns the representatives (or its fleet does),
+ * the specs and the names; it borrows the defs, which must outlive it.
+ */
+struct cc_matrix_class {
+	const struct cc_set *rep; /* its first source's set */
+	char *name;               /* after cc_matrix_classes_name, else NULL */
+	/* the richest bundled profile it runs (host classes of the guest
+	 * view), or NULL */
+	const char *profile;
+	size_t *members; /* source indices, ascending */
+	size_t nmembers, capmembers;
+};
+
+struct cc_matrix_classes {
+	struct cc_matrix_class *classes;
+	const struct cc_set **reps; /* classes[k].rep, for cc_matrix_new */
+	size_t nclasses, capclasses;
+	char **specs; /* per source, as the user named it (owned) */
+	size_t *cls;  /* per source: its class */
+	size_t nsources, capsources;
+	void *priv;
+};
+
+/* An empty grouping in VIEW (enum cc_view) over D (borrowed). */
+struct cc_matrix_classes *cc_matrix_classes_new(const struct cc_defs *d,
+						int view);
+void cc_matrix_classes_free(struct cc_matrix_classes *g);
+
+/* Add source S (consumed) named SPEC (copied); returns its class. */
+size_t cc_matrix_classes_add(struct cc_matrix_classes *g, struct cc_set *s,
+			     const char *spec);
+
+/* Name every class, once, after the last add: in the guest view a host
+ * class gets the fleet's name ("Xeon Gold 6148 -hle -rtm", fleet_name.c)
+ * and the richest bundled profile it runs; other classes their
+ * representative's brand string, comment or name. */
+void cc_matrix_classes_name(struct cc_matrix_classes *g);
+
 #endif

@@ -218,12 +218,12 @@ expect_rc 2 "baseline of Intel and AMD"
 contains "$T/err" "epyc-7502[^:]*: vendor AuthenticAMD differs"
 
 # ---------------------------------------------------------------- matrix
-run "$CPUCOMPAT" matrix "$SKX" "$CLX" "$ICX" "$AMD" "$SKX"
+run "$CPUCOMPAT" matrix --per-host "$SKX" "$CLX" "$ICX" "$AMD" "$SKX"
 expect_rc 1 "matrix with blocked pairs"
 contains "$T/out" "^    0  ++-v+"
 contains "$T/out" "^    3  vvv+v"
 contains "$T/out" "distinct CPUID sets"
-run "$CPUCOMPAT" matrix -f json "$CLX" "$SKX2" "$AMD"
+run "$CPUCOMPAT" matrix --per-host -f json "$CLX" "$SKX2" "$AMD"
 contains "$T/out" '"cells": \['
 tr -d ' \n' <"$T/out" >"$T/m"
 # cell (0, 1): Cascade Lake -> Skylake names avx512_vnni
@@ -232,7 +232,7 @@ sed 's/.*"blockers":\[\(.*\)\],"cells".*/\1/; s/\],\[/]\n[/g' "$T/m" |
 	sed -n "$((cell + 1))p" | grep -q '"avx512_vnni"' ||
 	fail "matrix JSON does not name avx512_vnni for CLX -> SKX"
 grep -q '\["vendor"\]' "$T/m" || fail "matrix JSON does not show the vendor mismatch"
-run "$CPUCOMPAT" matrix -f csv -o "$T/m.csv" "$CLX" "$SKX2"
+run "$CPUCOMPAT" matrix --per-host -f csv -o "$T/m.csv" "$CLX" "$SKX2"
 [ "$(wc -l <"$T/m.csv")" = 3 ] || fail "csv is not 3 lines"
 grep -q "^$CLX,yes,no$" "$T/m.csv" || fail "csv row of CLX: $(cat "$T/m.csv")"
 run "$CPUCOMPAT" matrix "$SKX" "$SKX"
@@ -241,7 +241,7 @@ expect_rc 0 "matrix of identical sets"
 # CPU; here once through the command line, not under valgrind)
 [ -n "${CPUCOMPAT_UNDER_VALGRIND:-}" ] || set -- "$SKX2" "$CLX" "$BDW" "$ICX" "$AMD"
 [ -n "${CPUCOMPAT_UNDER_VALGRIND:-}" ] && set --
-[ $# = 0 ] || "$CPUCOMPAT" matrix -f csv "$@" >"$T/m.csv" || :
+[ $# = 0 ] || "$CPUCOMPAT" matrix --per-host -f csv "$@" >"$T/m.csv" || :
 i=0
 for a in "$@"; do
 	i=$((i + 1))
