@@ -51,6 +51,7 @@
 
 #include "capture.h"
 #include "cc_buf.h"
+#include "defs.h"
 
 /* One enumeration: the backend and the set being filled. */
 struct walk {
@@ -391,6 +392,61 @@ static int pin_first_cpu(cpu_set_t *old)
 	return cpu;
 }
 
+#define MAX_MSRS 64 /* feature MSRs the defs may name */
+
+/* The distinct MSR indexes the built-in field database names, ascending,
+ * into OUT; their count. */
+static size_t defs_msrs(uint32_t out[MAX_MSRS])
+{
+	const struct cc_defs *d = cc_defs_builtin();
+	size_t i, n = 0, k;
+
+	for (i = 0; i < d->n; i++) {
+		uint32_t x = d->fields[i].first;
+
+		if (!CC_IS_MSR(d->fields[i].leaf))
+			continue;
+		for (k = 0; k < n && out[k] < x; k++)
+			;
+		if ((k < n && out[k] == x) || n == MAX_MSRS)
+			continue;
+		memmove(&out[k + 1], &out[k], (n - k) * sizeof *out);
+		out[k] = x;
+		n++;
+	}
+	return n;
+}
+
+/* The feature MSRs of CPU (the pinned one; 0 when none was pinned) from
+ * the msr driver into S.  An MSR the CPU does not implement (EIO) has
+ * none of its bits: 0.  Without the device, S carries no MSR (its bits
+ * stay unknown) and metadata "msrs" says why. */
+static void host_msrs(struct cc_set *s, int cpu)
+{
+	uint32_t idx[MAX_MSRS];
+	size_t n = defs_msrs(idx), i;
+	char path[48], why[160];
+	int fd;
+
+	snprintf(path, sizeof path, "/dev/cpu/%d/msr", cpu < 0 ? 0 : cpu);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, sizeof why,
+			 "not read: %s: %s (needs root and the msr module)",
+			 path, strerror(errno));
+		cc_set_meta_set(s, "msrs", why, 0);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t v = 0;
+		ssize_t r = pread(fd, &v, sizeof v, (off_t)idx[i]);
+
+		if (r == (ssize_t)sizeof v || (r < 0 && errno == EIO))
+			cc_set_put_msr(s, idx[i], r < 0 ? 0 : v);
+	}
+	close(fd);
+}
+
 struct cc_set *capture_host(struct cc_err *e)
 {
 	struct cc_set *s;
@@ -409,6 +465,7 @@ struct cc_set *capture_host(struct cc_err *e)
 			snprintf(buf, sizeof buf, "%d", cpu);
 			cc_set_meta_set(s, "cpu", buf, 1);
 		}
+		host_msrs(s, cpu);
 	}
 	if (cpu >= 0)
 		sched_setaffinity(0, sizeof old, &old);
@@ -495,6 +552,50 @@ static struct kvm_cpuid2 *kvm_supported(int fd, const char *device,
 	}
 }
 
+/* What KVM offers guests of the feature MSRs the defs name, into S:
+ * KVM_GET_MSRS on the system descriptor FD for those in KVM's feature-MSR
+ * list, 0 for the others (KVM offers none of their bits).  A KVM without
+ * the list leaves S without MSRs (unknown) and says so in metadata
+ * "msrs". */
+static void kvm_msrs(int fd, struct cc_set *s)
+{
+	uint32_t idx[MAX_MSRS];
+	size_t n = defs_msrs(idx), i, k, want = 0;
+	struct kvm_msr_list probe, *list = NULL;
+	struct kvm_msrs *m;
+	int got;
+
+	memset(&probe, 0, sizeof probe);
+	if (ioctl(fd, KVM_GET_MSR_FEATURE_INDEX_LIST, &probe) < 0 &&
+	    errno != E2BIG) {
+		cc_set_meta_set(s, "msrs",
+				"not read: KVM has no feature-MSR list", 0);
+		return;
+	}
+	list = cc_xcalloc(1, sizeof *list + probe.nmsrs * sizeof(uint32_t));
+	list->nmsrs = probe.nmsrs;
+	if (probe.nmsrs > 0 &&
+	    ioctl(fd, KVM_GET_MSR_FEATURE_INDEX_LIST, list) < 0)
+		list->nmsrs = 0;
+	m = cc_xcalloc(1, sizeof *m + n * sizeof m->entries[0]);
+	for (i = 0; i < n; i++)
+		for (k = 0; k < list->nmsrs; k++)
+			if (list->indices[k] == idx[i])
+				m->entries[want++].index = idx[i];
+	m->nmsrs = (uint32_t)want;
+	got = want ? ioctl(fd, KVM_GET_MSRS, m) : 0;
+	for (i = 0; i < n; i++) {
+		uint64_t v = 0;
+
+		for (k = 0; got > 0 && k < (size_t)got; k++)
+			if (m->entries[k].index == idx[i])
+				v = m->entries[k].data;
+		cc_set_put_msr(s, idx[i], v);
+	}
+	free(m);
+	free(list);
+}
+
 /* KVM's entries C as a finished dump; NULL and E on a repeated entry. */
 static struct cc_set *kvm_set(const struct kvm_cpuid2 *c, const char *device,
 			      struct cc_err *e)
@@ -543,10 +644,10 @@ static struct cc_set *kvm_capture(const char *device, int *open_errno,
 	if (fd < 0)
 		return NULL;
 	c = kvm_supported(fd, device, e);
+	s = c == NULL ? NULL : kvm_set(c, device, e);
+	if (s != NULL)
+		kvm_msrs(fd, s);
 	close(fd);
-	if (c == NULL)
-		return NULL;
-	s = kvm_set(c, device, e);
 	free(c);
 	return s;
 }

@@ -9,6 +9,13 @@
  *         asking for AMX guest permission so leaf 0xD includes AMX state.
  *   auto: kvm when /dev/kvm can be opened, else host (with a warning).
  *
+ * Both also record the feature MSRs the field database names (CC_MSR_LEAF,
+ * cpuid_set.h): host from /dev/cpu/N/msr of the pinned CPU, kvm from
+ * KVM_GET_MSR_FEATURE_INDEX_LIST and KVM_GET_MSRS on the system descriptor
+ * (an MSR KVM does not list reads as 0).  When they cannot be read the set
+ * has no MSR entry (its MSR bits stay unknown) and metadata "msrs" says
+ * why; that is never an error.
+ *
  * Both return a finished dump (kind CC_KIND_DUMP) with metadata (source,
  * brand, vendor, family/model/stepping, microcode, kernel, hostname, tool
  * version, capture time), or NULL and E.

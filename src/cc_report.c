@@ -136,22 +136,8 @@ const char *cc_verdict_name(enum cc_verdict v)
 
 void cc_finding_position(const struct cc_finding *f, char *out, size_t n)
 {
-	char reg[4], leaf[16];
-	int i;
-
-	for (i = 0; i < 3; i++)
-		reg[i] =
-			(char)(cc_reg_name((enum cc_reg)f->reg)[i] - 'a' + 'A');
-	reg[3] = '\0';
-	/* leaves 0-9 read the same in hex and decimal: "CPUID.(7,0)" as in
-	 * the manuals' prose; others carry 0x: "CPUID.(0x80000008,0)" */
-	snprintf(leaf, sizeof leaf, f->leaf < 10 ? "%u" : "0x%x", f->leaf);
-	if (f->lo == f->hi)
-		snprintf(out, n, "CPUID.(%s,%u).%s[%u]", leaf, f->subleaf, reg,
-			 f->lo);
-	else
-		snprintf(out, n, "CPUID.(%s,%u).%s[%u:%u]", leaf, f->subleaf,
-			 reg, f->hi, f->lo);
+	cc_pos_format(out, n, CC_POS_MANUAL, f->leaf, f->subleaf, f->reg, f->lo,
+		      f->hi);
 }
 
 int cc_finding_fails(const struct cc_report *r, const struct cc_finding *f)

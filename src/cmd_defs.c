@@ -111,7 +111,10 @@ static void json_field(struct cc_buf *b, const struct cc_field *f)
 	size_t i;
 	int first = 1;
 
-	cc_buf_printf(b, "{\"leaf\": %u, \"subleaf\": ", f->leaf);
+	cc_buf_puts(b, "{");
+	if (CC_IS_MSR(f->leaf)) /* the pseudo-leaf, named by its MSR too */
+		cc_buf_printf(b, "\"msr\": \"%#x\", ", f->first);
+	cc_buf_printf(b, "\"leaf\": %u, \"subleaf\": ", f->leaf);
 	if (f->any_subleaf)
 		cc_buf_puts(b, "null");
 	else if (f->first == f->last)
@@ -191,7 +194,10 @@ static void text_field(struct cc_buf *b, const struct cc_field *f)
 	char sub[32], pos[48], vs[64];
 
 	subleaf_str(f, sub, sizeof sub);
-	if (f->lo == f->hi)
+	if (CC_IS_MSR(f->leaf) || (f->first == f->last && !f->any_subleaf))
+		cc_pos_format(pos, sizeof pos, CC_POS_HEX, f->leaf, f->first,
+			      f->reg, f->lo, f->hi);
+	else if (f->lo == f->hi)
 		snprintf(pos, sizeof pos, "%#x.%s.%s[%u]", f->leaf, sub,
 			 cc_reg_name((enum cc_reg)f->reg), f->lo);
 	else

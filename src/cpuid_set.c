@@ -131,6 +131,84 @@ struct cc_leaf *cc_set_put(struct cc_set *s, uint32_t leaf, uint32_t first,
 	return l;
 }
 
+struct cc_leaf *cc_set_put_msr(struct cc_set *s, uint32_t index, uint64_t value)
+{
+	struct cc_leaf *l = cc_set_put(s, CC_MSR_LEAF, index, index);
+
+	if (l == NULL)
+		return NULL;
+	l->reg[CC_EAX] = (uint32_t)value;
+	l->reg[CC_EDX] = (uint32_t)(value >> 32);
+	return l;
+}
+
+void cc_set_msr_set(struct cc_set *s, uint32_t index, uint64_t value)
+{
+	size_t i = lower_bound(s, CC_MSR_LEAF, index);
+	struct cc_leaf *l;
+
+	if (i < s->n && s->leaves[i].leaf == CC_MSR_LEAF &&
+	    s->leaves[i].first == index) {
+		l = &s->leaves[i];
+		l->reg[CC_EAX] = (uint32_t)value;
+		l->reg[CC_EDX] = (uint32_t)(value >> 32);
+		l->known[CC_EAX] = l->known[CC_EDX] = UINT32_MAX;
+		return;
+	}
+	cc_set_put_msr(s, index, value);
+}
+
+int cc_set_has_msrs(const struct cc_set *s)
+{
+	return cc_set_first(s, CC_MSR_LEAF) != NULL;
+}
+
+/* "[16]", "[3:0]" or "" (LO < 0) into OUT. */
+static void bits_str(char *out, size_t n, int lo, int hi)
+{
+	if (lo < 0)
+		out[0] = '\0';
+	else if (lo == hi)
+		snprintf(out, n, "[%d]", lo);
+	else
+		snprintf(out, n, "[%d:%d]", hi, lo);
+}
+
+void cc_pos_format(char *out, size_t n, enum cc_pos_style style, uint32_t leaf,
+		   uint32_t subleaf, int reg, int lo, int hi)
+{
+	char bits[24], lf[16], rg[4];
+	int i;
+
+	if (CC_IS_MSR(leaf)) {
+		int base = reg == CC_EDX ? 32 : 0;
+
+		if (lo < 0) {
+			lo = 0;
+			hi = 31;
+		}
+		bits_str(bits, sizeof bits, lo + base, hi + base);
+		snprintf(out, n,
+			 style == CC_POS_MANUAL ? "MSR %#x%s" : "msr.%#x%s",
+			 subleaf, bits);
+		return;
+	}
+	bits_str(bits, sizeof bits, lo, hi);
+	if (style != CC_POS_MANUAL) {
+		snprintf(out, n,
+			 style == CC_POS_HEX ? "%#x.%u.%s%s" : "%x.%u.%s%s",
+			 leaf, subleaf, cc_reg_name((enum cc_reg)reg), bits);
+		return;
+	}
+	for (i = 0; i < 3; i++)
+		rg[i] = (char)(cc_reg_name((enum cc_reg)reg)[i] - 'a' + 'A');
+	rg[3] = '\0';
+	/* leaves 0-9 read the same in hex and decimal: "CPUID.(7,0)" as in
+	 * the manuals' prose; others carry 0x: "CPUID.(0x80000008,0)" */
+	snprintf(lf, sizeof lf, leaf < 10 ? "%u" : "0x%x", leaf);
+	snprintf(out, n, "CPUID.(%s,%u).%s%s", lf, subleaf, rg, bits);
+}
+
 const struct cc_leaf *cc_set_get(const struct cc_set *s, uint32_t leaf,
 				 uint32_t subleaf)
 {
@@ -155,23 +233,25 @@ const struct cc_leaf *cc_set_first(const struct cc_set *s, uint32_t leaf)
 	return NULL;
 }
 
+/* The known mask of a register S does not name at LEAF: a feature MSR's
+ * bits are unknown (the set says nothing about it), a HOST profile leaves
+ * it to the host, anything else reads as known zeros. */
+static uint32_t unnamed_known(const struct cc_set *s, uint32_t leaf)
+{
+	if (CC_IS_MSR(leaf) ||
+	    (s->kind == CC_KIND_PROFILE && s->uncovered == CC_UNCOVERED_HOST))
+		return 0;
+	return UINT32_MAX;
+}
+
 uint32_t cc_set_reg(const struct cc_set *s, uint32_t leaf, uint32_t subleaf,
 		    enum cc_reg reg, uint32_t *known)
 {
 	const struct cc_leaf *l = cc_set_get(s, leaf, subleaf);
 
-	if (l == NULL) {
+	if (l == NULL || (l->absent >> reg & 1)) {
 		if (known)
-			*known = (s->kind == CC_KIND_PROFILE &&
-				  s->uncovered == CC_UNCOVERED_HOST)
-					 ? 0
-					 : UINT32_MAX;
-		return 0;
-	}
-	if (l->absent >> reg & 1) {
-		if (known)
-			*known = s->uncovered == CC_UNCOVERED_HOST ? 0
-								   : UINT32_MAX;
+			*known = unnamed_known(s, leaf);
 		return 0;
 	}
 	if (known)
@@ -186,8 +266,11 @@ static uint32_t range_base(uint32_t leaf)
 
 int cc_set_exists(const struct cc_set *s, uint32_t leaf)
 {
-	const struct cc_leaf *base = cc_set_get(s, range_base(leaf), 0);
+	const struct cc_leaf *base;
 
+	if (CC_IS_MSR(leaf))
+		return 1; /* no range maximum; absent MSRs read as unknown */
+	base = cc_set_get(s, range_base(leaf), 0);
 	if (base == NULL)
 		return s->kind == CC_KIND_PROFILE;
 	if (base->known[CC_EAX] != UINT32_MAX)
@@ -220,8 +303,11 @@ static uint32_t range_max_of(const struct cc_leaf *l, uint32_t base)
 uint32_t cc_set_range_max(const struct cc_set *s, uint32_t leaf)
 {
 	uint32_t base = range_base(leaf);
-	const struct cc_leaf *l = cc_set_get(s, base, 0);
+	const struct cc_leaf *l;
 
+	if (CC_IS_MSR(leaf))
+		return 0;
+	l = cc_set_get(s, base, 0);
 	return l == NULL ? 0 : range_max_of(l, base);
 }
 
@@ -344,7 +430,7 @@ int cc_set_finish(struct cc_set *s, struct cc_err *e)
 				lim = range_max_of(b, base);
 			all = b == NULL ? base == 0 : lim == UINT32_MAX;
 		}
-		keep = all || l->leaf <= lim;
+		keep = all || l->leaf <= lim || CC_IS_MSR(l->leaf);
 		if (keep)
 			s->leaves[j++] = *l;
 	}

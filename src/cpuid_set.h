@@ -53,6 +53,19 @@ enum cc_uncovered {
 };
 
 #define CC_SUBLEAF_MAX UINT32_MAX
+
+/*
+ * Feature MSRs (IA32_ARCH_CAPABILITIES 0x10a, ...) live in the set as the
+ * entries of one pseudo-leaf: subleaf = MSR index, EAX = bits 31:0, EDX =
+ * bits 63:32 (RDMSR's EDX:EAX); EBX and ECX are unused (known zeros, and
+ * no guest sees them).  The value
+ * lies outside every CPUID range base (0, 0x40000000, 0x80000000,
+ * 0x80860000, 0xC0000000), has no range maximum and always exists.  A set
+ * with no entry for an MSR says nothing about it: its bits read as unknown
+ * (known 0), whatever the set's kind.
+ */
+#define CC_MSR_LEAF 0xfe4d5352u
+#define CC_IS_MSR(leaf) ((leaf) == CC_MSR_LEAF)
 #define CC_KVM_FLAG_SIGNIFICANT_INDEX 1u
 
 struct cc_leaf {
@@ -117,7 +130,7 @@ const struct cc_leaf *cc_set_first(const struct cc_set *s, uint32_t leaf);
 
 /* Register value at (LEAF, SUBLEAF, REG), with KNOWN filled (may be NULL).
  * Absent entries read as 0; their known mask is all ones, except for a
- * CC_UNCOVERED_HOST profile, where it is 0. */
+ * CC_UNCOVERED_HOST profile and for MSRs (CC_MSR_LEAF), where it is 0. */
 uint32_t cc_set_reg(const struct cc_set *s, uint32_t leaf, uint32_t subleaf,
 		    enum cc_reg reg, uint32_t *known);
 
@@ -145,6 +158,35 @@ uint32_t cc_set_range_max(const struct cc_set *s, uint32_t leaf);
  * of SETS[0..N), in a new array of *NKEYS (free it). */
 uint64_t *cc_set_keys(const struct cc_set *const *sets, size_t n,
 		      size_t *nkeys);
+
+/* Does S carry any feature MSR entry? */
+int cc_set_has_msrs(const struct cc_set *s);
+
+/* Insert MSR INDEX with VALUE (bits 63:0) into S as a dump entry (every
+ * register known; EBX and ECX zero).  NULL when S already has INDEX. */
+struct cc_leaf *cc_set_put_msr(struct cc_set *s, uint32_t index,
+			       uint64_t value);
+
+/* Set MSR INDEX of S to VALUE: a new dump entry, or the new value of the
+ * existing one (then fully known in EAX and EDX). */
+void cc_set_msr_set(struct cc_set *s, uint32_t index, uint64_t value);
+
+/* Position styles for cc_pos_format. */
+enum cc_pos_style {
+	CC_POS_MANUAL, /* "CPUID.(7,0).EBX[16]", "MSR 0x10a[5]" */
+	CC_POS_SHORT,  /* "7.0.ebx[16]", "msr.0x10a[5]" */
+	CC_POS_HEX,    /* "0x7.0.ebx[16]", "msr.0x10a[5]" */
+};
+
+/*
+ * Write the position of bits HI:LO of (LEAF, SUBLEAF, REG) into OUT (N
+ * bytes) in STYLE; LO < 0 names the whole register ("CPUID.(7,0).EBX",
+ * "7.0.ebx"; an MSR's EAX is "MSR 0x10a[31:0]", its EDX "MSR
+ * 0x10a[63:32]").  An MSR's bit numbers count from bit 0 of EAX (EDX bit 0 is
+ * MSR bit 32).  The one formatter every report, list and error uses.
+ */
+void cc_pos_format(char *out, size_t n, enum cc_pos_style style, uint32_t leaf,
+		   uint32_t subleaf, int reg, int lo, int hi);
 
 /* Record where S came from (copied); NULL clears it. */
 void cc_set_set_origin(struct cc_set *s, const char *origin);

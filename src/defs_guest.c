@@ -128,8 +128,10 @@ static int load_reg(struct cc_guest_reg *r, const cJSON *j, const char *file,
 {
 	const cJSON *it, *leaf = cJSON_GetObjectItemCaseSensitive(j, "leaf");
 	const cJSON *mask = cJSON_GetObjectItemCaseSensitive(j, "mask");
+	const cJSON *msr = cJSON_GetObjectItemCaseSensitive(j, "msr");
 	static const char *const keys[] = {"leaf",  "subleaf", "register",
-					   "guest", "mask",    NULL};
+					   "guest", "mask",    "msr",
+					   NULL};
 	int x;
 
 	memset(r, 0, sizeof *r);
@@ -143,7 +145,17 @@ static int load_reg(struct cc_guest_reg *r, const cJSON *j, const char *file,
 				       "%s: registers[%zu]: unknown key \"%s\"",
 				       file, idx, it->string);
 	}
-	if (hex_u32(leaf, &r->leaf) == 0) {
+	if (msr != NULL) {
+		/* a feature MSR: the pseudo-leaf, subleaf = its index */
+		if (hex_u32(msr, &r->first) < 0 || leaf != NULL ||
+		    cJSON_GetObjectItemCaseSensitive(j, "subleaf") != NULL)
+			return cc_errf(e,
+				       "%s: registers[%zu]: msr: expected "
+				       "\"0x...\", without leaf and subleaf",
+				       file, idx);
+		r->leaf = r->leaf_last = CC_MSR_LEAF;
+		r->last = r->first;
+	} else if (hex_u32(leaf, &r->leaf) == 0 && !CC_IS_MSR(r->leaf)) {
 		r->leaf_last = r->leaf;
 	} else if (!cJSON_IsArray(leaf) || cJSON_GetArraySize(leaf) != 2 ||
 		   hex_u32(cJSON_GetArrayItem(leaf, 0), &r->leaf) < 0 ||
@@ -154,8 +166,9 @@ static int load_reg(struct cc_guest_reg *r, const cJSON *j, const char *file,
 			       "or [\"0x...\", \"0x...\"]",
 			       file, idx);
 	}
-	if (reg_subleaves(cJSON_GetObjectItemCaseSensitive(j, "subleaf"), r) <
-	    0)
+	if (msr == NULL &&
+	    reg_subleaves(cJSON_GetObjectItemCaseSensitive(j, "subleaf"), r) <
+		    0)
 		return cc_errf(e,
 			       "%s: registers[%zu]: subleaf: expected an "
 			       "integer, [first, last] or null",
@@ -193,6 +206,21 @@ static int load_reg(struct cc_guest_reg *r, const cJSON *j, const char *file,
 	return 0;
 }
 
+/* Two register-table entries cover Y's first (leaf, subleaf, register). */
+static int overlap_error(const struct cc_guest_reg *y, const char *file,
+			 struct cc_err *e)
+{
+	char pos[48];
+
+	if (CC_IS_MSR(y->leaf))
+		cc_pos_format(pos, sizeof pos, CC_POS_MANUAL, y->leaf, y->first,
+			      y->reg, -1, -1);
+	else
+		snprintf(pos, sizeof pos, "CPUID.(0x%x,%u).%s", y->leaf,
+			 y->first, cc_reg_name((enum cc_reg)y->reg));
+	return cc_errf(e, "%s: registers: two entries cover %s", file, pos);
+}
+
 static int cmp_reg(const void *a, const void *b)
 {
 	const struct cc_guest_reg *x = a, *y = b;
@@ -227,11 +255,7 @@ static int load_regs(struct defs_guest *g, const cJSON *a, const char *file,
 
 		if (x->leaf_last >= y->leaf && x->reg == y->reg &&
 		    x->last >= y->first)
-			return cc_errf(e,
-				       "%s: registers: two entries cover "
-				       "CPUID.(0x%x,%u).%s",
-				       file, y->leaf, y->first,
-				       cc_reg_name((enum cc_reg)y->reg));
+			return overlap_error(y, file, e);
 	}
 	return 0;
 }
@@ -359,6 +383,22 @@ static const char *disagreement(const struct defs_guest *g,
 	return NULL;
 }
 
+/* Field F (of FILE) disagrees with the register table: the error. */
+static int disagreement_error(const struct cc_field *f, const char *file,
+			      const char *why, struct cc_err *e)
+{
+	char pos[48];
+
+	if (CC_IS_MSR(f->leaf))
+		cc_pos_format(pos, sizeof pos, CC_POS_MANUAL, f->leaf, f->first,
+			      f->reg, f->lo, f->hi);
+	else
+		snprintf(pos, sizeof pos, "CPUID.(0x%x,%u).%s[%u:%u]", f->leaf,
+			 f->first, cc_reg_name((enum cc_reg)f->reg), f->hi,
+			 f->lo);
+	return cc_errf(e, "%s: field %s (%s): %s", file, f->name, pos, why);
+}
+
 /* The field zero_means names: same leaf and register, a shared vendor. */
 static const struct cc_field *zero_field(const struct cc_field *fs, size_t n,
 					 const struct cc_field *f,
@@ -418,13 +458,7 @@ int defs_guest_resolve(const struct defs_guest *g, struct cc_field *fs,
 			f->zero_hi = z->hi;
 		}
 		if (g->kvm_rules != NULL && (why = disagreement(g, f)) != NULL)
-			return cc_errf(
-				e,
-				"%s: field %s (CPUID.(0x%x,%u).%s[%u:%u]): "
-				"%s",
-				file, f->name, f->leaf, f->first,
-				cc_reg_name((enum cc_reg)f->reg), f->hi, f->lo,
-				why);
+			return disagreement_error(f, file, why, e);
 	}
 	return 0;
 }

@@ -88,7 +88,7 @@ static const char *const known_keys[] = {
 	"names", "aliases",     "description", "vendors",   "category",
 	"rule",  "severity",    "policy",      "reason",    "guest",
 	"offer", "consequence", "hint",        "guest_max", "zero_means",
-	NULL,
+	"msr",   NULL,
 };
 
 #define FAIL(...)                                                              \
@@ -148,16 +148,53 @@ static int get_subleaf(const cJSON *sub, uint32_t *first, uint32_t *last,
 	return -1;
 }
 
-/* leaf, subleaf, register, bits */
+/* "msr": "0x10a" with "bits" [lo, hi] in 0..63: the pseudo-leaf
+ * CC_MSR_LEAF, subleaf = the MSR index, EAX for bits 31:0, EDX for 63:32
+ * (a field never straddles the two). */
+static int load_msr_position(struct cc_field *f, const cJSON *j, const char *s,
+			     const char *where, struct cc_err *e)
+{
+	const cJSON *bits = cJSON_GetObjectItemCaseSensitive(j, "bits");
+	uint32_t lo, hi;
+
+	if (parse_uint(s, &f->first) < 0)
+		FAIL("%s: msr: expected a hex string like \"0x10a\"", where);
+	if (cJSON_GetObjectItemCaseSensitive(j, "leaf") ||
+	    cJSON_GetObjectItemCaseSensitive(j, "subleaf") ||
+	    cJSON_GetObjectItemCaseSensitive(j, "register"))
+		FAIL("%s: msr: a field names an MSR or a CPUID leaf, subleaf "
+		     "and register, not both",
+		     where);
+	if (!cJSON_IsArray(bits) || cJSON_GetArraySize(bits) != 2 ||
+	    get_num(cJSON_GetArrayItem(bits, 0), 63, &lo) < 0 ||
+	    get_num(cJSON_GetArrayItem(bits, 1), 63, &hi) < 0 || lo > hi ||
+	    (lo < 32 && hi >= 32))
+		FAIL("%s: bits: expected [lo, hi] with 0 <= lo <= hi <= 63, "
+		     "both below 32 or both from 32",
+		     where);
+	f->leaf = CC_MSR_LEAF;
+	f->last = f->first;
+	f->any_subleaf = 0;
+	f->reg = lo >= 32 ? CC_EDX : CC_EAX;
+	f->lo = (uint8_t)(lo % 32);
+	f->hi = (uint8_t)(hi % 32);
+	return 0;
+}
+
+/* leaf, subleaf, register, bits (or msr, bits) */
 static int load_position(struct cc_field *f, const cJSON *j, const char *where,
 			 struct cc_err *e)
 {
 	const cJSON *sub, *bits;
-	const char *s = str_item(j, "leaf");
+	const char *s = str_item(j, "leaf"), *msr = str_item(j, "msr");
 	uint32_t lo, hi;
 	int r;
 
-	if (s == NULL || parse_uint(s, &f->leaf) < 0)
+	if (msr != NULL)
+		return load_msr_position(f, j, msr, where, e);
+	if (cJSON_GetObjectItemCaseSensitive(j, "msr") != NULL)
+		FAIL("%s: msr: expected a hex string like \"0x10a\"", where);
+	if (s == NULL || parse_uint(s, &f->leaf) < 0 || CC_IS_MSR(f->leaf))
 		FAIL("%s: leaf: expected a hex string like \"0x00000007\"",
 		     where);
 	sub = cJSON_GetObjectItemCaseSensitive(j, "subleaf");
@@ -446,6 +483,32 @@ static int cmp_name_ptr(const void *a, const void *b)
 	return c ? c : (x < y ? -1 : x > y);
 }
 
+/* "CPUID.(0x7).ebx[17:17]" or "MSR 0x10a[5]" for F into OUT. */
+static void field_pos(const struct cc_field *f, char *out, size_t n)
+{
+	if (CC_IS_MSR(f->leaf))
+		cc_pos_format(out, n, CC_POS_MANUAL, f->leaf, f->first, f->reg,
+			      f->lo, f->hi);
+	else
+		snprintf(out, n, "CPUID.(0x%x).%s[%u:%u]", f->leaf,
+			 cc_reg_name((enum cc_reg)f->reg), f->hi, f->lo);
+}
+
+/* Field Y (of file FY) overlaps field X (of FX): the error, with both
+ * positions. */
+static void overlap_error(const struct cc_field *x, const struct cc_field *y,
+			  const char *fx, const char *fy, struct cc_err *e)
+{
+	char px[48], py[48];
+
+	field_pos(x, px, sizeof px);
+	field_pos(y, py, sizeof py);
+	cc_errf(e,
+		"%s: field %s (%s) overlaps field %s (%s) in %s for a shared "
+		"vendor",
+		fy, y->name, py, x->name, px, fx);
+}
+
 static int validate(const struct cc_field *fs, size_t n,
 		    const char *const *files, const size_t *file_of,
 		    struct cc_err *e)
@@ -479,16 +542,8 @@ static int validate(const struct cc_field *fs, size_t n,
 			if (fs[j].last < fs[i].first ||
 			    fs[j].first > fs[i].last)
 				continue;
-			return cc_errf(e,
-				       "%s: field %s (CPUID.(0x%x).%s[%u:%u]) "
-				       "overlaps field %s (%s[%u:%u]) in %s for "
-				       "a shared vendor",
-				       files[file_of[j]], fs[j].name,
-				       fs[j].leaf,
-				       cc_reg_name((enum cc_reg)fs[j].reg),
-				       fs[j].hi, fs[j].lo, fs[i].name,
-				       cc_reg_name((enum cc_reg)fs[i].reg),
-				       fs[i].hi, fs[i].lo, files[file_of[i]]),
+			return overlap_error(&fs[i], &fs[j], files[file_of[i]],
+					     files[file_of[j]], e),
 			       free(run_end), -1;
 		}
 	}

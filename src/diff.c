@@ -6,6 +6,10 @@
  * value and known mask once, then visits only the fields of that
  * (leaf, register) (a binary search in the sorted defs) and finally the
  * bits no applicable field covers.  Work is per register, not per bit.
+ *
+ * Feature MSRs (CC_MSR_LEAF entries) compare like CPUID registers, field
+ * by field, when both sets carry some; a set with none says nothing about
+ * them, and an MSR no field names (AIDA64 lists many) is never compared.
  */
 #include "config.h"
 
@@ -26,6 +30,7 @@ struct walk {
 	int guest;       /* judging in the guest view, with KVM rules */
 	int profiles;    /* both sets are profiles: stances compare too */
 	int stances;     /* ... in the register being visited (stance_here) */
+	int msrs;        /* both sets carry feature MSRs: compare them */
 	struct cc_report *r;
 	size_t cap;
 	uint64_t src_xfeatures, dst_xfeatures; /* XCR0 | XSS bitmaps */
@@ -229,11 +234,31 @@ static int xsave_component_wanted(const struct walk *w, uint32_t sub)
 	return (w->src_xfeatures & w->dst_xfeatures & bit) != 0;
 }
 
+/* Does the field database describe MSR INDEX (a feature MSR)?  Other
+ * MSRs a dump carries (AIDA64 lists many) are machine state, not
+ * features: never compared. */
+static int feature_msr(const struct cc_defs *d, uint32_t index)
+{
+	size_t b, e, i;
+	int reg;
+
+	for (reg = CC_EAX; reg < CC_NREGS; reg += CC_EDX - CC_EAX) {
+		cc_defs_range(d, CC_MSR_LEAF, reg, &b, &e);
+		for (i = b; i < e; i++)
+			if (d->fields[i].first <= index &&
+			    index <= d->fields[i].last)
+				return 1;
+	}
+	return 0;
+}
+
 static void visit_key(struct walk *w, uint32_t leaf, uint32_t sub)
 {
 	int reg;
 
 	if (leaf == 0xd && !xsave_component_wanted(w, sub))
+		return;
+	if (CC_IS_MSR(leaf) && (!w->msrs || !feature_msr(w->d, sub)))
 		return;
 	/* check: a leaf past the source's range maximum is invisible to the
 	 * guest, so nothing the target has there can break it */
@@ -324,8 +349,9 @@ static int cmp_finding_guest(const void *a, const void *b)
 	return cmp_position(x, y);
 }
 
-/* Parse "7.0.ebx[16]", "0x7.0.EBX[16]", "CPUID.(7,0).EBX[16]" loosely by
- * rendering F's own position strings and comparing. */
+/* Parse "7.0.ebx[16]", "0x7.0.EBX[16]", "CPUID.(7,0).EBX[16]" (an MSR:
+ * "MSR 0x10a[5]", "msr.0x10a[5]") loosely by rendering F's own position
+ * strings and comparing. */
 int cc_waiver_matches(const char *w, const struct cc_finding *f)
 {
 	char pos[64], alt[64];
@@ -336,15 +362,12 @@ int cc_waiver_matches(const char *w, const struct cc_finding *f)
 	cc_finding_position(f, pos, sizeof pos);
 	if (strcasecmp(w, pos) == 0)
 		return 1;
-	if (f->lo == f->hi)
-		snprintf(alt, sizeof alt, "%x.%u.%s[%u]", f->leaf, f->subleaf,
-			 cc_reg_name((enum cc_reg)f->reg), f->lo);
-	else
-		snprintf(alt, sizeof alt, "%x.%u.%s[%u:%u]", f->leaf,
-			 f->subleaf, cc_reg_name((enum cc_reg)f->reg), f->hi,
-			 f->lo);
+	cc_pos_format(alt, sizeof alt, CC_POS_SHORT, f->leaf, f->subleaf,
+		      f->reg, f->lo, f->hi);
 	if (strcasecmp(w, alt) == 0)
 		return 1;
+	if (CC_IS_MSR(f->leaf))
+		return 0;
 	for (i = 0; alt[i] && w[0] == '0' && (w[1] == 'x' || w[1] == 'X'); i++)
 		return strcasecmp(w + 2, alt) == 0;
 	return 0;
@@ -471,6 +494,9 @@ struct cc_report *cc_diff(const struct cc_set *src, const struct cc_set *dst,
 	w.guest = o->view == CC_VIEW_GUEST && d->kvm_rules != NULL;
 	w.profiles = src->kind == CC_KIND_PROFILE &&
 		     dst->kind == CC_KIND_PROFILE;
+	/* a set without MSR entries says nothing about them: MSR features
+	 * are compared only when both sides carry some */
+	w.msrs = cc_set_has_msrs(src) && cc_set_has_msrs(dst);
 	r->view = w.guest ? CC_VIEW_GUEST : CC_VIEW_RAW;
 	r->kvm_rules = w.guest ? d->kvm_rules : NULL;
 	r->kvm_hides_hint = cc_defs_hint(d, "kvm-hides");

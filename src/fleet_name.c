@@ -116,10 +116,15 @@ static void name_bits(const struct cc_defs *d, unsigned vendor, uint32_t leaf,
 		if ((*count)++ < MAX_NAMED)
 			cc_buf_printf(b, " -%s", fl->name);
 	}
-	for (i = 0; i < 32; i++)
-		if (bits >> i & 1 && (*count)++ < MAX_NAMED)
-			cc_buf_printf(b, " -%x.%u.%s[%zu]", leaf, sub,
-				      cc_reg_name((enum cc_reg)reg), i);
+	for (i = 0; i < 32; i++) {
+		char pos[48];
+
+		if (!(bits >> i & 1) || (*count)++ >= MAX_NAMED)
+			continue;
+		cc_pos_format(pos, sizeof pos, CC_POS_SHORT, leaf, sub, reg,
+			      (int)i, (int)i);
+		cc_buf_printf(b, " -%s", pos);
+	}
 }
 
 struct ukey {

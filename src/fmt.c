@@ -411,6 +411,9 @@ int fmt_full_reg(const struct cc_set *s, const struct cc_leaf *l, int r,
 			 s->uncovered == CC_UNCOVERED_HOST)
 				? 0
 				: UINT32_MAX;
+	if (known != UINT32_MAX && CC_IS_MSR(l->leaf))
+		return cc_errf(e, "%s: MSR %#x: bits are left to the host; %s",
+			       s->name, l->first, holder);
 	if (known != UINT32_MAX)
 		return cc_errf(e,
 			       "%s: leaf 0x%08x subleaf %u %s: bits 0x%08x are "
@@ -445,6 +448,8 @@ int fmt_each_row(const struct cc_set *s, const char *holder, const char *what,
 		int reg;
 
 		r.l = &s->leaves[i];
+		if (CC_IS_MSR(r.l->leaf))
+			continue; /* MSRs are not CPUID rows */
 		for (reg = 0; reg < CC_NREGS; reg++)
 			if (fmt_full_reg(s, r.l, reg, &r.v[reg], holder, e) < 0)
 				return -1;

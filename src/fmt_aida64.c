@@ -10,8 +10,9 @@
  * started by a banner ("------[ Logical CPU #0 ]------", "CPUID Registers
  * (CPU #1 Virtual):", "CPU#002 AffMask: ...") or only by leaf 0 coming
  * again; fmt_opts.cpu counts blocks from 0.  Everything else in a report is
- * skipped, except "MSR 0000010A: 0000-0000-2DA9-FDEB" lines, kept as
- * metadata "msr.0x10a" = "0xHIGH:0xLOW".
+ * skipped, except "MSR 0000010A: 0000-0000-2DA9-FDEB" lines (bits 63:0 in
+ * 16-bit groups), which become the set's entry for that feature MSR
+ * (CC_MSR_LEAF, cpuid_set.h).
  *
  * Older versions print no [SL nn]: a leaf's lines are then numbered in
  * order from 0, and the set carries a warning, because those versions
@@ -270,23 +271,25 @@ struct aida_state {
 	int want;                             /* the block asked for */
 	uint32_t inferred[AIDA_MAX_INFERRED]; /* leaves numbered by order */
 	size_t ninferred;
+	int nmsrs; /* MSR entries kept */
 };
 
 /* An MSR line L: keep it when it belongs to the block asked for (or comes
- * before any block and is not known yet); -1 and E when S is full. */
-static int take_msr(const struct aida_state *st, struct cc_set *s,
-		    const struct fmt_line *l, uint32_t index, uint32_t hi,
-		    uint32_t lo, const char *name, struct cc_err *e)
+ * before any block and is not known yet); -1 and E past FMT_MAX_META
+ * MSRs. */
+static int take_msr(struct aida_state *st, struct cc_set *s,
+		    const struct fmt_line *l, uint32_t index, uint64_t v,
+		    const char *name, struct cc_err *e)
 {
-	char key[32], val[32];
 	int ctx = st->pending ? st->nblocks : st->cur;
+	int known = cc_set_get(s, CC_MSR_LEAF, index) != NULL;
 
-	snprintf(key, sizeof key, "msr.0x%x", index);
-	snprintf(val, sizeof val, "0x%08x:0x%08x", hi, lo);
-	if ((ctx == st->want || (ctx < 0 && cc_set_meta(s, key) == NULL)) &&
-	    fmt_meta_set(s, key, val, 0) < 0)
+	if (ctx != st->want && (ctx >= 0 || known))
+		return 0;
+	if (!known && ++st->nmsrs > FMT_MAX_META)
 		return cc_errf(e, "%s:%d: more than %d MSRs", name, l->no,
 			       FMT_MAX_META);
+	cc_set_msr_set(s, index, v);
 	return 0;
 }
 
@@ -362,7 +365,8 @@ static int read_lines(struct aida_state *st, struct fmt_stage *stage,
 			continue;
 		}
 		if (parse_msr(&l, &index, &hi, &lo)) {
-			if (take_msr(st, s, &l, index, hi, lo, name, e) < 0)
+			if (take_msr(st, s, &l, index, (uint64_t)hi << 32 | lo,
+				     name, e) < 0)
 				return -1;
 			continue;
 		}

@@ -351,7 +351,10 @@ static struct adj *build_adjs(const struct cc_set *s, size_t *n)
 			const struct cc_leaf *l = &s->leaves[i];
 			int r;
 
-			if (hypervisor_leaf(l->leaf) != pass)
+			/* Cloud Hypervisor profiles hold no MSRs: they are
+			 * left out */
+			if (hypervisor_leaf(l->leaf) != pass ||
+			    CC_IS_MSR(l->leaf))
 				continue;
 			for (r = 0; r < CC_NREGS; r++) {
 				struct adj *x = &a[*n];

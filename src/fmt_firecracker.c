@@ -12,8 +12,8 @@
  * dump) holds the guest's whole CPUID the same way under
  * "guest_cpu_config", all bits 0 or 1, beside version strings kept as
  * metadata: a dump.  Leaf and subleaf are "0x"/"0b" strings or integers;
- * MSRs become metadata "msr.0x10a" ("0xHIGH:0xLOW", or the bitmap when it
- * has 'x' bits).  The writer renders any set as a template: known bits 0/1,
+ * each MSR becomes the set's entry for that feature MSR (CC_MSR_LEAF,
+ * cpuid_set.h), its 'x' bits unknown.  The writer renders any set as a template: known bits 0/1,
  * the rest x.
  */
 #include "config.h"
@@ -239,7 +239,8 @@ static int fc_msr(struct fc_ctx *c, const cJSON *o, size_t idx)
 {
 	uint32_t addr;
 	uint64_t known, value;
-	char key[32], val[80], buf[64];
+	char buf[64];
+	struct cc_leaf *l;
 	const char *why;
 
 	if (!cJSON_IsObject(o))
@@ -260,32 +261,14 @@ static int fc_msr(struct fc_ctx *c, const cJSON *o, size_t idx)
 			       "%s: %smsr_modifiers[%zu].bitmap: expected "
 			       "\"0b\" and 64 digits 0, 1 or x (%s)",
 			       c->name, c->pre, idx, why);
-	snprintf(key, sizeof key, "msr.0x%x", addr);
-	if (cc_set_meta(c->s, key) != NULL)
+	l = cc_set_put_msr(c->s, addr, value & known);
+	if (l == NULL)
 		return cc_errf(c->e,
 			       "%s: %smsr_modifiers[%zu]: MSR 0x%x is "
 			       "given twice",
 			       c->name, c->pre, idx, addr);
-	if (known == UINT64_MAX) {
-		snprintf(val, sizeof val, "0x%08x:0x%08x",
-			 (uint32_t)(value >> 32), (uint32_t)value);
-	} else {
-		int b;
-
-		val[0] = '0';
-		val[1] = 'b';
-		for (b = 63; b >= 0; b--)
-			val[2 + 63 - b] =
-				(char)(((known >> b) & 1)
-					       ? '0' + ((value >> b) & 1)
-					       : 'x');
-		val[66] = '\0';
-	}
-	if (fmt_meta_set(c->s, key, val, 0) < 0)
-		return cc_errf(c->e,
-			       "%s: %smsr_modifiers[%zu]: more than %d "
-			       "MSRs",
-			       c->name, c->pre, idx, FMT_MAX_META);
+	l->known[CC_EAX] = (uint32_t)known;
+	l->known[CC_EDX] = (uint32_t)(known >> 32);
 	return 0;
 }
 
@@ -450,33 +433,6 @@ static void put_bits(struct cc_buf *b, uint64_t known, uint64_t value,
 	cc_buf_printf(b, "\"%s\"", s);
 }
 
-/* MSR metadata value as a 64-bit bitmap; 0 when it has another shape. */
-static int msr_bits(const char *v, uint64_t *known, uint64_t *value)
-{
-	uint32_t hi, lo;
-	int digits = 0;
-
-	if (strchr(v, ':') != NULL) {
-		if (fmt_msr_value(v, &hi, &lo) < 0)
-			return 0;
-		*known = UINT64_MAX;
-		*value = (uint64_t)hi << 32 | lo;
-		return 1;
-	}
-	if (v[0] != '0' || v[1] != 'b')
-		return 0;
-	*known = *value = 0;
-	for (v += 2; *v; v++) {
-		if (*v != '0' && *v != '1' && *v != 'x')
-			return 0;
-		if (++digits > 64)
-			return 0;
-		*known = *known << 1 | (*v != 'x');
-		*value = *value << 1 | (*v == '1');
-	}
-	return digits == 64;
-}
-
 /*
  * Render S as a custom CPU template.  Registers a HOST profile leaves
  * unnamed stay unnamed; in other sets an absent register is zero, written
@@ -496,6 +452,8 @@ static int fc_write(struct cc_buf *out, const struct cc_set *s,
 		const struct cc_leaf *l = &s->leaves[i];
 		uint32_t sub, flags;
 
+		if (CC_IS_MSR(l->leaf))
+			continue; /* in msr_modifiers below */
 		if (fmt_check_expand(s, l, "a Firecracker template names", e) <
 		    0)
 			goto fail;
@@ -541,18 +499,19 @@ static int fc_write(struct cc_buf *out, const struct cc_set *s,
 	cc_buf_puts(&b, first ? "],\n" : "\n  ],\n");
 	cc_buf_puts(&b, "  \"msr_modifiers\": [");
 	first = 1;
-	for (i = 0; i < s->nmeta; i++) {
-		uint32_t addr;
+	for (i = 0; i < s->n; i++) {
+		const struct cc_leaf *l = &s->leaves[i];
 		uint64_t known, value;
 
-		if (fmt_msr_key(s->meta[i].key, &addr) < 0 ||
-		    !msr_bits(s->meta[i].value, &known, &value))
+		if (!CC_IS_MSR(l->leaf))
 			continue;
+		known = (uint64_t)l->known[CC_EDX] << 32 | l->known[CC_EAX];
+		value = (uint64_t)l->reg[CC_EDX] << 32 | l->reg[CC_EAX];
 		cc_buf_printf(&b,
 			      "%s\n    {\n"
 			      "      \"addr\": \"0x%x\",\n"
 			      "      \"bitmap\": ",
-			      first ? "" : ",", addr);
+			      first ? "" : ",", l->first);
 		put_bits(&b, known, value & known, 64);
 		cc_buf_puts(&b, "\n    }");
 		first = 0;

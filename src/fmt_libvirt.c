@@ -10,7 +10,8 @@
  *   </cpudata>
  *
  * The comment before the root names the CPU and is kept as metadata
- * "comment"; each <msr> becomes metadata "msr.0x10a" = "0xEDX:0xEAX".
+ * "comment"; each <msr> becomes the set's entry for that feature MSR
+ * (CC_MSR_LEAF, cpuid_set.h), EDX:EAX as RDMSR returns them.
  * Parsing is expat's; messages carry expat's line numbers.
  */
 #include "config.h"
@@ -115,20 +116,13 @@ static void lv_cpuid(struct lv_ctx *c, const XML_Char **atts)
 static void lv_msr(struct lv_ctx *c, const XML_Char **atts)
 {
 	uint32_t index, edx, eax;
-	char key[32], val[32];
 
 	if (hex_attr(c, "msr", atts, "index", NULL, &index) < 0 ||
 	    hex_attr(c, "msr", atts, "edx", NULL, &edx) < 0 ||
 	    hex_attr(c, "msr", atts, "eax", NULL, &eax) < 0)
 		return;
-	snprintf(key, sizeof key, "msr.0x%x", index);
-	if (cc_set_meta(c->s, key) != NULL) {
+	if (cc_set_put_msr(c->s, index, (uint64_t)edx << 32 | eax) == NULL)
 		lv_fail(c, "duplicate <msr index='0x%x'>", index);
-		return;
-	}
-	snprintf(val, sizeof val, "0x%08x:0x%08x", edx, eax);
-	if (fmt_meta_set(c->s, key, val, 0) < 0)
-		lv_fail(c, "more than %d <msr> elements", FMT_MAX_META);
 }
 
 static void XMLCALL lv_start(void *data, const XML_Char *el,
@@ -291,6 +285,8 @@ static void libvirt_row(struct cc_buf *b, const struct fmt_row *r, void *ctx)
 		      r->v[CC_ECX], r->v[CC_EDX]);
 }
 
+static const char msr_holder[] = "libvirt <msr> holds only fully known MSRs";
+
 static int libvirt_write(struct cc_buf *out, const struct cc_set *s,
 			 struct cc_err *e)
 {
@@ -306,16 +302,19 @@ static int libvirt_write(struct cc_buf *out, const struct cc_set *s,
 			 "libvirt <cpudata> holds only fully known registers",
 			 "<cpudata> lists", libvirt_row, &b, NULL, e) < 0)
 		goto fail;
-	for (i = 0; i < s->nmeta; i++) {
-		uint32_t index, edx, eax;
+	for (i = 0; i < s->n; i++) {
+		const struct cc_leaf *l = &s->leaves[i];
+		uint32_t edx, eax;
 
-		if (fmt_msr_key(s->meta[i].key, &index) < 0 ||
-		    fmt_msr_value(s->meta[i].value, &edx, &eax) < 0)
+		if (!CC_IS_MSR(l->leaf))
 			continue;
+		if (fmt_full_reg(s, l, CC_EAX, &eax, msr_holder, e) < 0 ||
+		    fmt_full_reg(s, l, CC_EDX, &edx, msr_holder, e) < 0)
+			goto fail;
 		cc_buf_printf(&b,
 			      "  <msr index='0x%x' edx='0x%08x' "
 			      "eax='0x%08x'/>\n",
-			      index, edx, eax);
+			      l->first, edx, eax);
 	}
 	cc_buf_puts(&b, "</cpudata>\n");
 	cc_buf_add(out, b.data, b.len);

@@ -9,7 +9,16 @@
  *    "leaves": [{"leaf": "0x00000007", "subleaf": 0 | [first, last],
  *                "flags": N (optional), "eax": "0x...", ...,
  *                "mask": {"eax": "0x..."} (profiles: bits left to the host),
- *                "absent": ["ecx"], "joined": ["eax"] (profiles)}]}
+ *                "absent": ["ecx"], "joined": ["eax"] (profiles)},
+ *               {"msr": "0x10a", "eax": "0x...", "edx": "0x...",
+ *                "mask": {"eax": "0x..."} (profiles)}]}
+ *
+ * A feature MSR is an entry of the pseudo-leaf CC_MSR_LEAF (cpuid_set.h)
+ * and is written with "msr" (its index) in place of "leaf" and "subleaf",
+ * and only the registers RDMSR returns (EDX:EAX); MSR entries come after
+ * every CPUID leaf, in index order.  Older files kept them as metadata
+ * ("msr.0x10a": "0xHIGH:0xLOW"), which stays metadata: such a set says
+ * nothing about its MSRs (dump the original file again for entries).
  */
 #include "config.h"
 
@@ -57,12 +66,13 @@ enum leaf_key {
 	K_MASK,
 	K_ABSENT,
 	K_JOINED,
+	K_MSR,
 	K_N
 };
 
 static const char *const leaf_keys[K_N] = {
-	"leaf", "subleaf", "flags", "eax",    "ebx",
-	"ecx",  "edx",     "mask",  "absent", "joined",
+	"leaf", "subleaf", "flags",  "eax",    "ebx", "ecx",
+	"edx",  "mask",    "absent", "joined", "msr",
 };
 
 /* The leaf_key the key string at KEY names, or -1.  Keys are compared
@@ -337,6 +347,40 @@ static int check_regs(const struct cc_set *s, struct cc_leaf *l,
 	return 0;
 }
 
+/* The MSR entry V (V[K_MSR] is its index) into ST: EAX and EDX only. */
+static int read_msr(struct cc_set *s, struct fmt_stage *st, const char **v,
+		    const struct where *w, struct cc_err *e)
+{
+	uint32_t index, eax, edx;
+	struct cc_leaf *l;
+	int k;
+
+	if (get_hex(v[K_MSR], "msr", &index, w, e) < 0)
+		return -1;
+	for (k = 0; k < K_N; k++)
+		if (v[k] != NULL && (k == K_LEAF || k == K_SUBLEAF ||
+				     k == K_FLAGS || k == K_EBX || k == K_ECX ||
+				     k == K_ABSENT || k == K_JOINED))
+			return cc_errf(e,
+				       "%s: leaves[%zu].%s: an MSR entry has "
+				       "only \"msr\", \"eax\", \"edx\" and "
+				       "\"mask\"",
+				       w->name, w->idx, leaf_keys[k]);
+	if (get_hex(v[K_EAX], "eax", &eax, w, e) < 0 ||
+	    get_hex(v[K_EDX], "edx", &edx, w, e) < 0)
+		return -1;
+	l = fmt_stage_put(st, CC_MSR_LEAF, index, index, NULL);
+	if (l == NULL)
+		return cc_errf(e, "%s: leaves[%zu]: MSR 0x%x appears twice",
+			       w->name, w->idx, index);
+	l->reg[CC_EAX] = eax;
+	l->reg[CC_EDX] = edx;
+	if (v[K_MASK] != NULL && read_mask(v[K_MASK], s, l, w, e) < 0)
+		return -1;
+	l->known[CC_EBX] = l->known[CC_ECX] = UINT32_MAX; /* unused */
+	return check_regs(s, l, w, e);
+}
+
 /* The leaf object O (leaves[W->idx]) into ST; *END past it. */
 static int read_leaf(struct cc_set *s, struct fmt_stage *st, const char *o,
 		     const char **end, const struct where *w, struct cc_err *e)
@@ -359,9 +403,16 @@ static int read_leaf(struct cc_set *s, struct fmt_stage *st, const char *o,
 			v[k] = val;
 	}
 	*end = it.p;
+	if (v[K_MSR] != NULL)
+		return read_msr(s, st, v, w, e);
 	if (get_hex(v[K_LEAF], "leaf", &leaf, w, e) < 0 ||
 	    get_subleaf(v[K_SUBLEAF], s, &first, &last, w, e) < 0)
 		return -1;
+	if (CC_IS_MSR(leaf))
+		return cc_errf(e,
+			       "%s: leaves[%zu].leaf: 0x%08x stands for the "
+			       "feature MSRs; write {\"msr\": \"0x...\"}",
+			       w->name, w->idx, leaf);
 	if (v[K_FLAGS] != NULL && u32_at(v[K_FLAGS], &flags) != NULL)
 		return cc_errf(e,
 			       "%s: leaves[%zu].flags: expected a "
@@ -590,6 +641,31 @@ static void put_reg_list(struct cc_buf *b, const char *key, uint8_t bits)
 	cc_buf_puts(b, "]");
 }
 
+/* MSR entry L (entry I of S): index, EDX:EAX and, in a profile, the bits
+ * left to the host. */
+static void put_msr(struct cc_buf *b, const struct cc_set *s,
+		    const struct cc_leaf *l, size_t i)
+{
+	static const int regs[] = {CC_EAX, CC_EDX};
+	int k, any_mask = 0;
+
+	cc_buf_printf(b,
+		      "%s\n    {\"msr\": \"0x%x\", \"eax\": \"0x%08x\", "
+		      "\"edx\": \"0x%08x\"",
+		      i ? "," : "", l->first, l->reg[CC_EAX], l->reg[CC_EDX]);
+	for (k = 0; k < 2; k++) {
+		uint32_t m = ~l->known[regs[k]];
+
+		if (s->kind != CC_KIND_PROFILE || m == 0)
+			continue;
+		cc_buf_printf(b, "%s\"%s\": \"0x%08x\"",
+			      any_mask ? ", " : ", \"mask\": {",
+			      cc_reg_name((enum cc_reg)regs[k]), m);
+		any_mask = 1;
+	}
+	cc_buf_puts(b, any_mask ? "}}" : "}");
+}
+
 static int native_write(struct cc_buf *b, const struct cc_set *s,
 			struct cc_err *e)
 {
@@ -623,6 +699,10 @@ static int native_write(struct cc_buf *b, const struct cc_set *s,
 		const struct cc_leaf *l = &s->leaves[i];
 		int any_mask = 0;
 
+		if (CC_IS_MSR(l->leaf)) {
+			put_msr(b, s, l, i);
+			continue;
+		}
 		cc_buf_printf(b, "%s\n    {\"leaf\": \"0x%08x\", ",
 			      i ? "," : "", l->leaf);
 		if (l->first == l->last)

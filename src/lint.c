@@ -171,16 +171,11 @@ static enum state leaf_state(const struct cc_set *s, uint32_t leaf)
 void lint_position(const struct lint_bit *b, enum lint_kind kind, char *out,
 		   size_t n)
 {
-	static const char *const regs[] = {"EAX", "EBX", "ECX", "EDX"};
-
 	if (kind == LINT_NEEDS_LEAF)
 		snprintf(out, n, "leaf %#x", b->leaf);
-	else if (b->leaf < 10)
-		snprintf(out, n, "CPUID.(%u,%u).%s[%u]", b->leaf, b->subleaf,
-			 regs[b->reg & 3], b->bit);
 	else
-		snprintf(out, n, "CPUID.(%#x,%u).%s[%u]", b->leaf, b->subleaf,
-			 regs[b->reg & 3], b->bit);
+		cc_pos_format(out, n, CC_POS_MANUAL, b->leaf, b->subleaf,
+			      b->reg & 3, b->bit, b->bit);
 }
 
 static void describe(struct lint_finding *f, const struct cc_set *s)

@@ -316,6 +316,21 @@ static uint32_t span_flags(const struct build *b, uint32_t leaf, uint32_t sub)
 		       : 0;
 }
 
+/* A source without an entry for the MSR of span S says nothing about
+ * it: it takes the value (B->vals) of the first source that has the MSR,
+ * so that it neither adds nor removes a bit. */
+static void msr_unknown_sources(struct build *b, const struct span *s)
+{
+	size_t i, have = b->n;
+
+	for (i = 0; i < b->n && have == b->n; i++)
+		if (cc_set_get(b->src[i], s->leaf, s->first) != NULL)
+			have = i;
+	for (i = 0; i < b->n && have < b->n; i++)
+		if (cc_set_get(b->src[i], s->leaf, s->first) == NULL)
+			b->vals[i] = b->vals[have];
+}
+
 /* Register R of span S, field by field, into *VAL and *KNOWN (XS_OFF:
  * an XSAVE component the profile does not enable).  Returns whether any
  * field covers the register. */
@@ -335,6 +350,8 @@ static int build_reg(struct build *b, const struct span *s, int r, int xs_off,
 			b->vals[i] = cc_set_reg(b->src[i], s->leaf, s->first,
 						(enum cc_reg)r, &k);
 	}
+	if (CC_IS_MSR(s->leaf) && !s->gap)
+		msr_unknown_sources(b, s);
 	cc_defs_range(b->d, s->leaf, r, &fb, &fe);
 	for (i = fb; i < fe; i++) {
 		const struct cc_field *f = &b->d->fields[i];
@@ -415,6 +432,15 @@ static void build_span(struct build *b, const struct span *s)
 		}
 	}
 	l->absent = absent;
+	if (CC_IS_MSR(s->leaf)) {
+		/* an MSR is EDX:EAX, values and mask, never "absent" (what
+		 * no field covers is fixed to 0); EBX and ECX are unused */
+		for (r = 0; r < CC_NREGS; r++)
+			if (l->absent >> r & 1)
+				l->known[r] = UINT32_MAX;
+		l->absent = 0;
+		l->flags = 0;
+	}
 }
 
 /* Mark registers that continue the previous entry's adjustment. */
@@ -594,7 +620,9 @@ struct cc_set *cc_profile_apply(const struct cc_set *p,
 	cc_buf_free(&name);
 	for (i = 0; i < host->n; i++) {
 		const struct cc_leaf *h = &host->leaves[i];
-		int covered = cc_set_get(p, h->leaf, h->first) != NULL;
+		/* a profile that names no MSR leaves the host's */
+		int covered = cc_set_get(p, h->leaf, h->first) != NULL ||
+			      CC_IS_MSR(h->leaf);
 		struct cc_leaf *l = cc_set_put(out, h->leaf, h->first, h->last);
 		int r;
 
@@ -616,7 +644,8 @@ struct cc_set *cc_profile_apply(const struct cc_set *p,
 		struct cc_leaf *l;
 		int r;
 
-		if (q->first != q->last ||
+		/* an MSR the host says nothing about stays unknown */
+		if (q->first != q->last || CC_IS_MSR(q->leaf) ||
 		    cc_set_get(host, q->leaf, q->first) != NULL)
 			continue;
 		l = cc_set_put(out, q->leaf, q->first, q->first);

@@ -788,8 +788,8 @@ const struct view_row *view_row_at(const struct view *v, size_t i)
 
 void view_group_label(const struct view_group *g, char *out, size_t n)
 {
-	snprintf(out, n, "%x.%u.%s", g->leaf, g->subleaf,
-		 cc_reg_name((enum cc_reg)g->reg));
+	cc_pos_format(out, n, CC_POS_SHORT, g->leaf, g->subleaf, g->reg, -1,
+		      -1);
 }
 
 const char *view_row_name(const struct view_row *r, char *buf, size_t n)

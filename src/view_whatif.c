@@ -202,10 +202,13 @@ struct cc_set *view_whatif_profile(const struct view *v)
 		if (t->field != NULL)
 			cc_buf_printf(&off, "%s%s", i ? "," : "",
 				      t->field->name);
-		else
-			cc_buf_printf(&off, "%s%x.%u.%s[%u]", i ? "," : "",
-				      t->leaf, t->subleaf,
-				      cc_reg_name((enum cc_reg)t->reg), t->bit);
+		else {
+			char pos[48];
+
+			cc_pos_format(pos, sizeof pos, CC_POS_SHORT, t->leaf,
+				      t->subleaf, t->reg, t->bit, t->bit);
+			cc_buf_printf(&off, "%s%s", i ? "," : "", pos);
+		}
 	}
 	if (off.len)
 		cc_set_meta_set(s, "whatif_off", off.data, 0);
