@@ -36,8 +36,9 @@ const struct cmd_opt cmd_opt_output =
 	       "write to FILE atomically (default: stdout)", CMD_STR, output,
 	       CMD_ANY, NULL);
 const struct cmd_opt cmd_opt_names =
-	SHARED("names", 0, "SCHEME", "linux (default), qemu or libvirt",
-	       CMD_STR, names, CMD_CHOICES, "linux|qemu|libvirt");
+	SHARED("names", 0, "SCHEME",
+	       "linux (default), qemu (QEMU 7.2's names) or libvirt", CMD_STR,
+	       names, CMD_CHOICES, "linux|qemu|libvirt");
 const struct cmd_opt cmd_opt_color =
 	SHARED("color", 0, "WHEN",
 	       "auto (default), always or never; NO_COLOR is honoured", CMD_STR,
@@ -614,6 +615,13 @@ int cmd_write_profile(const struct cc_set *p, const char *format,
 	} else if (strcmp(format, "cloud-hypervisor") == 0 ||
 		   strcmp(format, "cloud-hypervisor-profile") == 0) {
 		r = fmt_chv_profile.write(&b, p, e);
+	} else if (strcmp(format, "libvirt-cpu") == 0 ||
+		   strcmp(format, "qemu-cpu") == 0) {
+		const struct fmt *f = fmt_find(format);
+
+		r = f != NULL && f->write != NULL
+			    ? f->write(&b, p, e)
+			    : cc_errf(e, "no writer for format %s", format);
 	} else {
 		t = for_template(p, e);
 		r = t == NULL ? -1 : fmt_firecracker.write(&b, t, e);

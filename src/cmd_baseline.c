@@ -1,7 +1,9 @@
 /*
  * `cpucompat baseline SOURCE...`: the richest profile every source can
  * run (profile.c computes it), written in a profile format, with what each
- * source gives up for it on stderr and, with --report, as JSON.
+ * source gives up for it on stderr and, with --report, as JSON.  Both, and
+ * the profile's metadata ("qemu_nearest"), name the nearest QEMU model
+ * (qemu_model.h).
  */
 #include "config.h"
 
@@ -14,7 +16,11 @@
 #include "cmd.h"
 #include "guest.h"
 #include "profile.h"
+#include "qemu_model.h"
 #include "report.h"
+
+/* Longest "nearest QEMU model" text. */
+#define NEAREST_MAX 512
 
 struct baseline_args {
 	struct cmd_args c;
@@ -29,8 +35,10 @@ static const struct cmd_opt baseline_opts[] = {
 	CMD_USE(cmd_opt_output,
 		"write the profile to FILE atomically (default: stdout)", NULL),
 	CMD_USE(cmd_opt_format,
-		"json (default), cloud-hypervisor or firecracker",
-		"json|cloud-hypervisor|firecracker||cloud-hypervisor-profile"),
+		"json (default), cloud-hypervisor, firecracker,\n"
+		"libvirt-cpu (a libvirt <cpu>) or qemu-cpu (a -cpu argument)",
+		"json|cloud-hypervisor|firecracker|libvirt-cpu|qemu-cpu||"
+		"cloud-hypervisor-profile"),
 	CMD_OPT("report", 0, "FILE", CMD_STR, struct baseline_args, report,
 		"write what each source gives up as JSON to FILE"),
 	CMD_OPT("quiet", 'q', NULL, CMD_FLAG, struct baseline_args, quiet,
@@ -55,9 +63,26 @@ static void cost_text(struct cc_buf *b, const struct cc_baseline_cost *c)
 			      c->base);
 }
 
+/* The nearest QEMU model of P into OUT ("" when there is none), also as
+ * P's metadata "qemu_nearest". */
+static void name_nearest(struct cc_set *p, const struct cc_defs *d, char *out,
+			 size_t n)
+{
+	struct qemu_model_match m;
+	struct cc_err e;
+
+	out[0] = '\0';
+	if (qemu_model_nearest(p, d, &m, &e) < 0)
+		return;
+	qemu_model_describe(&m, out, n);
+	cc_set_meta_set(p, "qemu_nearest", out, 0);
+	qemu_model_match_free(&m);
+}
+
 static void baseline_text(FILE *out, const struct cc_baseline *bl,
 			  struct cc_set *const *src, size_t n)
 {
+	const char *near = cc_set_meta(bl->profile, "qemu_nearest");
 	size_t i, k = 0;
 
 	fprintf(out,
@@ -65,6 +90,8 @@ static void baseline_text(FILE *out, const struct cc_baseline *bl,
 		"stepping from %s\n",
 		bl->profile->name, n, n == 1 ? "" : "s", bl->profile->vendor_id,
 		src[bl->reference]->name);
+	if (near != NULL)
+		fprintf(out, "nearest QEMU model: %s\n", near);
 	for (i = 0; i < n; i++) {
 		struct cc_buf line;
 		size_t first = k, cnt;
@@ -113,6 +140,8 @@ static void baseline_json(struct cc_buf *b, const struct cc_baseline *bl,
 	cc_json_put_string(b, bl->profile->vendor_id);
 	cc_buf_puts(b, ",\n  \"reference\": ");
 	cc_json_put_string(b, src[bl->reference]->name);
+	cc_buf_puts(b, ",\n  \"nearest_qemu_model\": ");
+	cc_json_put_string(b, cc_set_meta(bl->profile, "qemu_nearest"));
 	cc_buf_puts(b, ",\n  \"sources\": [");
 	for (i = 0; i < n; i++) {
 		size_t first = k, x;
@@ -185,7 +214,7 @@ static int baseline(const struct cmd *self, void *args, const struct cc_defs *d,
 	struct cc_baseline *bl;
 	struct cc_profile_opts po;
 	struct cc_err e;
-	char when[32];
+	char when[32], near[NEAREST_MAX];
 	int rc = CC_EXIT_ERROR;
 
 	cmd_profile_opts(&po, a->name, when, sizeof when);
@@ -193,6 +222,7 @@ static int baseline(const struct cmd *self, void *args, const struct cc_defs *d,
 				 &e);
 	if (bl == NULL)
 		return cmd_fail(&e);
+	name_nearest(bl->profile, d, near, sizeof near);
 	cc_baseline_view(bl, d, cc_view_parse(a->view));
 	if (a->report != NULL && write_report(a->report, bl, sets, n) != 0)
 		goto done;

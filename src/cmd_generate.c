@@ -2,7 +2,9 @@
  * `cpucompat generate [SOURCE]`: a CPU profile from one CPUID set (default
  * kvm), checked against its own source before it is written, in the
  * native format, as a Cloud Hypervisor CPU profile or as a Firecracker
- * custom CPU template.  The work is in profile.c.
+ * custom CPU template.  The work is in profile.c.  The nearest QEMU
+ * model (qemu_model.h) goes into the profile's metadata ("qemu_nearest")
+ * and onto stderr.
  */
 #include "config.h"
 
@@ -13,7 +15,11 @@
 #include "cmd.h"
 #include "diff.h"
 #include "profile.h"
+#include "qemu_model.h"
 #include "report.h"
+
+/* Longest "nearest QEMU model" text. */
+#define NEAREST_MAX 512
 
 struct generate_args {
 	struct cmd_args c;
@@ -27,9 +33,12 @@ static const struct cmd_opt generate_opts[] = {
 	CMD_USE(cmd_opt_output, NULL, NULL),
 	CMD_USE(cmd_opt_format,
 		"json (default), cloud-hypervisor (a CPU "
-		"profile)\n"
-		"or firecracker (a custom CPU template)",
-		"json|cloud-hypervisor|firecracker||cloud-hypervisor-profile"),
+		"profile),\n"
+		"firecracker (a custom CPU template), libvirt-cpu\n"
+		"(a libvirt <cpu> of the nearest QEMU model) or qemu-cpu\n"
+		"(a QEMU -cpu argument)",
+		"json|cloud-hypervisor|firecracker|libvirt-cpu|qemu-cpu||"
+		"cloud-hypervisor-profile"),
 	CMD_USE(cmd_opt_defs, NULL, NULL),
 	CMD_USE(cmd_opt_input_format, NULL, NULL),
 	CMD_USE(cmd_opt_cpu, NULL, NULL),
@@ -99,12 +108,29 @@ static struct cc_set *load_source(const char *spec,
 	return s;
 }
 
+/* Record the nearest QEMU model of P in its metadata "qemu_nearest"; the
+ * text, or NULL when there is none. */
+static const char *name_nearest(struct cc_set *p, const struct cc_defs *d)
+{
+	struct qemu_model_match m;
+	struct cc_err e;
+	char out[NEAREST_MAX];
+
+	if (qemu_model_nearest(p, d, &m, &e) < 0)
+		return NULL;
+	qemu_model_describe(&m, out, sizeof out);
+	cc_set_meta_set(p, "qemu_nearest", out, 0);
+	qemu_model_match_free(&m);
+	return cc_set_meta(p, "qemu_nearest");
+}
+
 /* Generate, self-check and write the profile of S; the exit status. */
 static int generate(const struct generate_args *a, const struct cc_set *s,
 		    const struct cc_defs *d)
 {
 	struct cc_set *p, *applied = NULL;
 	struct cc_report *rep = NULL;
+	const char *near = NULL;
 	struct cc_profile_opts po;
 	struct cc_err e;
 	char when[32];
@@ -125,10 +151,16 @@ static int generate(const struct generate_args *a, const struct cc_set *s,
 			a->name, s->name, s->name);
 		list_findings(stderr, rep);
 		fprintf(stderr, "nothing written\n");
-	} else if (cmd_write_profile(p, a->c.format, a->c.output, &e) < 0) {
-		cmd_fail(&e);
 	} else {
-		rc = CC_EXIT_OK;
+		near = name_nearest(p, d);
+		if (cmd_write_profile(p, a->c.format, a->c.output, &e) < 0) {
+			cmd_fail(&e);
+		} else {
+			if (near != NULL)
+				fprintf(stderr, "nearest QEMU model: %s\n",
+					near);
+			rc = CC_EXIT_OK;
+		}
 	}
 	cc_report_free(rep);
 	cc_set_free(applied);
@@ -173,7 +205,7 @@ const struct cmd cmd_generate = {
 	.name = "generate",
 	.synopsis =
 		"[SOURCE] --name NAME [-o FILE] "
-		"[-f json|cloud-hypervisor|firecracker]",
+		"[-f json|cloud-hypervisor|firecracker|libvirt-cpu|qemu-cpu]",
 	.summary =
 		"Generate a CPU profile from a CPUID set (default SOURCE: "
 		"kvm).",

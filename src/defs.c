@@ -10,6 +10,7 @@
 
 #include "cpuid_set.h"
 #include "defs.h"
+#include "qemu_names.h"
 
 /* defs_table.c */
 extern const struct cc_defs cc_builtin_defs;
@@ -96,8 +97,8 @@ void cc_policy_str(const struct cc_field *f, char *out, size_t n)
 
 const char *cc_field_spelling(const struct cc_field *f, const char *scheme)
 {
-	if (scheme != NULL && strcmp(scheme, "qemu") == 0 && f->qemu)
-		return f->qemu;
+	if (scheme != NULL && strcmp(scheme, "qemu") == 0)
+		return qemu_names_spell(f);
 	if (scheme != NULL && strcmp(scheme, "libvirt") == 0 && f->libvirt)
 		return f->libvirt;
 	return f->name;

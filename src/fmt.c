@@ -20,10 +20,14 @@
 #include <cjson/cJSON.h>
 
 #include "fmt.h"
+#include "qemu_model.h"
 
 const struct fmt *const fmt_table[] = {
-	&fmt_native, &fmt_cpuid_r,     &fmt_libvirt,     &fmt_aida64,
-	&fmt_chv,    &fmt_chv_profile, &fmt_firecracker, NULL,
+	&fmt_native,      &fmt_cpuid_r,
+	&fmt_libvirt,     &fmt_aida64,
+	&fmt_chv,         &fmt_chv_profile,
+	&fmt_firecracker, &fmt_qemu_cpu,
+	NULL,
 };
 
 const struct fmt *fmt_find(const char *name)

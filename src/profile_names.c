@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -72,11 +73,13 @@ const char *profile_names_resolve(const char *name, char *out, size_t n)
 	return out;
 }
 
-/* Edit distance of A and B ignoring case; both at most NAME_MAX_LEN. */
-static size_t distance(const char *a, const char *b)
+size_t profile_names_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
 	size_t row[NAME_MAX_LEN + 1];
+
+	if (la > NAME_MAX_LEN || lb > NAME_MAX_LEN)
+		return SIZE_MAX;
 
 	for (j = 0; j <= lb; j++)
 		row[j] = j;
@@ -115,7 +118,7 @@ static void consider(struct pick *p, const char *cand)
 
 	if (strlen(cand) > NAME_MAX_LEN)
 		return;
-	d = distance(p->query, cand);
+	d = profile_names_distance(p->query, cand);
 	if (ql >= 3 && strncasecmp(cand, p->query, ql) == 0 && d > 2)
 		d = 2; /* the start of a longer name */
 	if (d > p->limit)
@@ -137,7 +140,37 @@ static void consider(struct pick *p, const char *cand)
 		p->n++;
 }
 
-static void suggest(const char *name, struct cc_err *e)
+int profile_names_is_qemu(const struct cc_embedded *p)
+{
+	return strstr(p->text, "\"qemu_model\"") != NULL;
+}
+
+/* Fill E: NAME is no QEMU model, and nothing is close: list them all. */
+static void qemu_models(const char *name, struct cc_err *e)
+{
+	struct cc_buf msg;
+	size_t i;
+
+	cc_buf_init(&msg);
+	for (i = 0; cc_builtin_profiles[i].name; i++) {
+		const char *b = cc_builtin_profiles[i].name;
+		size_t len = strlen(b);
+
+		if (len > 3 && strcmp(b + len - 3, "-v1") == 0 &&
+		    profile_names_is_qemu(&cc_builtin_profiles[i]))
+			cc_buf_printf(&msg, "%s%.*s", msg.len ? ", " : "",
+				      (int)(len - 3), b);
+	}
+	cc_errf(e,
+		"qemu:%s: no such QEMU CPU model; the models are %s (each "
+		"also as MODEL-vN; 'cpucompat profiles' lists them all)",
+		name, msg.len ? msg.data : "none");
+	cc_buf_free(&msg);
+}
+
+/* Fill E: NAME is no bundled profile (QEMU: no bundled QEMU model), with
+ * up to three close names of that kind. */
+static void suggest(const char *name, int qemu, struct cc_err *e)
 {
 	struct pick p;
 	struct cc_buf msg;
@@ -147,9 +180,13 @@ static void suggest(const char *name, struct cc_err *e)
 	memset(&p, 0, sizeof p);
 	p.query = name;
 	p.limit = strlen(name) / 3 > 2 ? strlen(name) / 3 : 2;
-	for (i = 0; cc_builtin_profiles[i].name; i++, count++) {
+	for (i = 0; cc_builtin_profiles[i].name; i++) {
 		const char *b = cc_builtin_profiles[i].name;
 		size_t len = strlen(b);
+
+		if (qemu && !profile_names_is_qemu(&cc_builtin_profiles[i]))
+			continue;
+		count++;
 
 		if (len > 3 && len <= NAME_MAX_LEN &&
 		    strcmp(b + len - 3, "-v1") == 0) {
@@ -164,7 +201,15 @@ static void suggest(const char *name, struct cc_err *e)
 	cc_buf_init(&msg);
 	for (i = 0; i < p.n; i++)
 		cc_buf_printf(&msg, "%s%s", i ? ", " : "", p.name[i]);
-	if (p.n > 0)
+	if (qemu && p.n > 0)
+		cc_errf(e,
+			"qemu:%s: no such QEMU CPU model; did you mean %s? "
+			"('cpucompat profiles' lists all %zu bundled QEMU "
+			"model versions)",
+			name, msg.data, count);
+	else if (qemu)
+		qemu_models(name, e);
+	else if (p.n > 0)
 		cc_errf(e,
 			"profile:%s: no such bundled profile; did you mean "
 			"%s? ('cpucompat profiles' lists all %zu)",
@@ -177,18 +222,38 @@ static void suggest(const char *name, struct cc_err *e)
 	cc_buf_free(&msg);
 }
 
-const struct cc_embedded *profile_names_find(const char *name, struct cc_err *e)
+/* profile_names_find, or with QEMU set profile_names_find_qemu. */
+static const struct cc_embedded *find(const char *name, int qemu,
+				      struct cc_err *e)
 {
 	char canon[NAME_MAX_LEN + 4];
 	const struct cc_embedded *p;
 
 	if (strlen(name) > NAME_MAX_LEN) {
-		suggest(name, e);
+		suggest(name, qemu, e);
 		return NULL;
 	}
 	profile_names_resolve(name, canon, sizeof canon);
 	p = bundled(canon);
+	if (p != NULL && qemu && !profile_names_is_qemu(p)) {
+		cc_errf(e,
+			"qemu:%s: a cpucompat profile, not a QEMU CPU model "
+			"(name it profile:%s)",
+			name, name);
+		return NULL;
+	}
 	if (p == NULL)
-		suggest(name, e);
+		suggest(name, qemu, e);
 	return p;
+}
+
+const struct cc_embedded *profile_names_find(const char *name, struct cc_err *e)
+{
+	return find(name, 0, e);
+}
+
+const struct cc_embedded *profile_names_find_qemu(const char *name,
+						  struct cc_err *e)
+{
+	return find(name, 1, e);
 }

@@ -25,6 +25,18 @@ const struct cc_embedded *profile_names_find(const char *name,
 					     struct cc_err *e);
 
 /*
+ * profile_names_find limited to the bundled QEMU models: a profile of
+ * our own (skylake-sp) is no QEMU model.  The message names "qemu:NAME"
+ * and suggests only QEMU model names.
+ */
+const struct cc_embedded *profile_names_find_qemu(const char *name,
+						  struct cc_err *e);
+
+/* Is P a bundled QEMU model version (profiles/qemu/, metadata
+ * "qemu_model")? */
+int profile_names_is_qemu(const struct cc_embedded *p);
+
+/*
  * NAME with a QEMU alias or an unversioned QEMU model name replaced by
  * the versioned name it stands for ("Haswell-noTSX" -> "Haswell-v2",
  * "Haswell" -> "Haswell-v1"), written to OUT (N bytes, truncated).  A
@@ -32,5 +44,9 @@ const struct cc_embedded *profile_names_find(const char *name,
  * Returns OUT.
  */
 const char *profile_names_resolve(const char *name, char *out, size_t n);
+
+/* The edit distance of A and B, ignoring case (SIZE_MAX when either is
+ * over 64 bytes): how close a mistyped name is. */
+size_t profile_names_distance(const char *a, const char *b);
 
 #endif

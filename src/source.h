@@ -9,6 +9,22 @@
  *   -             a file on standard input (format detected)
  *   profile:NAME  a bundled profile (profiles/NAME.json, compiled in), or
  *                 NAME.json in $CPUCOMPAT_PROFILES when that is set
+ *   qemu:MODEL[,+FEAT|,-FEAT|,FEAT=on|,FEAT=off|,FEAT]...
+ *                 a QEMU -cpu argument: the bundled QEMU model MODEL
+ *                 (profile_names_find_qemu: an unversioned name is v1,
+ *                 QEMU's aliases resolve) with features switched as QEMU
+ *                 does: FEAT=on|off and a bare FEAT (on) in order, then
+ *                 every +FEAT, then every -FEAT (QEMU applies the minus
+ *                 list last); "enforce" and "check" are taken and change
+ *                 nothing; on/off may be spelt yes/no, true/false,
+ *                 y/n as QEMU takes them.  A feature is any QEMU,
+ *                 libvirt or cpucompat name of a flag (qemu_feature_find);
+ *                 the XSAVE state a feature owns follows it.  An unknown
+ *                 model (with close names suggested), an unknown feature
+ *                 (with the closest QEMU 7.2 name), a flag of another
+ *                 vendor or another FEAT=VALUE is an error naming it.
+ *                 The set's name and origin are the spec; metadata
+ *                 "qemu_cpu" is MODEL,...
  *   anything else a file path (format detected, or --input-format)
  */
 #ifndef SOURCE_H
