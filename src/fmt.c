@@ -22,12 +22,15 @@
 #include "fmt.h"
 #include "qemu_model.h"
 
+/* libvirt <cpu>, domain XML, capabilities (fmt_libvirt_cpu.c, expat) */
+extern const struct fmt fmt_libvirt_cpu;
+
 const struct fmt *const fmt_table[] = {
 	&fmt_native,      &fmt_cpuid_r,
 	&fmt_libvirt,     &fmt_aida64,
 	&fmt_chv,         &fmt_chv_profile,
 	&fmt_firecracker, &fmt_qemu_cpu,
-	NULL,
+	&fmt_libvirt_cpu, NULL,
 };
 
 const struct fmt *fmt_find(const char *name)

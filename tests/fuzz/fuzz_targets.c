@@ -22,7 +22,7 @@
 #include "fuzz_targets.h"
 
 static void broken(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
+	__attribute__((format(printf, 1, 2), noreturn));
 
 /* An invariant does not hold: say which and abort (a fuzzer "crash"). */
 static void broken(const char *fmt, ...)
@@ -67,13 +67,16 @@ static void check_set(const struct cc_set *s, const char *what)
 		if (i > 0 && (p->leaf > l->leaf ||
 			      (p->leaf == l->leaf && p->last >= l->first)))
 			broken("%s: entries %zu and %zu out of order or "
-			       "overlapping", what, i - 1, i);
+			       "overlapping",
+			       what, i - 1, i);
 		for (r = 0; r < CC_NREGS; r++) {
 			if (l->reg[r] & ~l->known[r])
 				broken("%s: leaf 0x%x.%u %s: value bits that "
-				       "are not known", what, l->leaf, l->first,
+				       "are not known",
+				       what, l->leaf, l->first,
 				       cc_reg_name((enum cc_reg)r));
-			if (s->kind == CC_KIND_DUMP && l->known[r] != UINT32_MAX)
+			if (s->kind == CC_KIND_DUMP &&
+			    l->known[r] != UINT32_MAX)
 				broken("%s: dump with unknown bits", what);
 		}
 	}
@@ -115,7 +118,8 @@ static void rewrite_all(const struct cc_set *s)
 		struct cc_err e;
 		struct cc_set *t;
 
-		if (f->write == NULL)
+		if (f->write == NULL ||
+		    f->read == NULL) /* write-only: qemu-cpu */
 			continue;
 		e.msg[0] = '\0';
 		cc_buf_init(&b);
@@ -205,6 +209,11 @@ static void fuzz_libvirt(const uint8_t *d, size_t n)
 	run_format("libvirt", d, n);
 }
 
+static void fuzz_libvirt_cpu(const uint8_t *d, size_t n)
+{
+	run_format("libvirt-cpu", d, n);
+}
+
 static void fuzz_aida64(const uint8_t *d, size_t n)
 {
 	run_format("aida64", d, n);
@@ -288,6 +297,7 @@ const struct fuzz_target fuzz_targets[] = {
 	{"json", fuzz_native},
 	{"cpuid-r", fuzz_cpuid_r},
 	{"libvirt", fuzz_libvirt},
+	{"libvirt-cpu", fuzz_libvirt_cpu},
 	{"aida64", fuzz_aida64},
 	{"cloud-hypervisor", fuzz_chv},
 	{"cloud-hypervisor-profile", fuzz_chv_profile},
