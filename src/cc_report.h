@@ -120,6 +120,10 @@ struct cc_report {
 	size_t nwaivers;
 	size_t *waiver_hits;   /* per waiver, findings it accepted (owned) */
 	size_t unused_waivers; /* waivers that accepted nothing */
+	uint8_t msrs_unjudged; /* feature MSRs not compared because one side
+				* carries none: 1 only the source carries
+				* them, 2 only the target; 0 compared, or
+				* neither side carries any */
 };
 
 /* A report of SRC -> DST with no findings yet: both sides described from

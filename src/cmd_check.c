@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "capture.h"
 #include "cc_buf.h"
@@ -55,14 +56,16 @@ static void waivers_fix_where(struct waivers *ws)
 			ws->w[i].where = ws->where.data + ws->at[i];
 }
 
-/* A field name (any spelling), a position such as 7.0.ebx[16], or a
- * category (`cpucompat defs` lists them). */
+/* A field name (any spelling), a position such as 7.0.ebx[16] or MSR
+ * 0x10a[5], or a category (`cpucompat defs` lists them). */
 static int known_name(const struct cc_defs *d, const char *name)
 {
 	size_t i;
 
 	if (strchr(name, '.') != NULL)
-		return 1; /* a position such as 7.0.ebx[16] */
+		return 1; /* a position such as 7.0.ebx[16], msr.0x10a[5] */
+	if (strncasecmp(name, "MSR ", 4) == 0)
+		return 1; /* a feature MSR's position, MSR 0x10a[5] */
 	for (i = 0; i < d->n; i++)
 		if (cc_field_matches(&d->fields[i], name, 0))
 			return 1;
@@ -70,7 +73,8 @@ static int known_name(const struct cc_defs *d, const char *name)
 }
 
 /* Split LINE in place into its first word (*NAME) and the trimmed rest
- * (*WHY). */
+ * (*WHY).  An MSR position is two words, "MSR 0x10a[5]": joined by one
+ * space into *NAME, so that it never waives the CPUID flag "msr". */
 static void split_line(char *line, char **name, char **why)
 {
 	size_t n;
@@ -80,6 +84,18 @@ static void split_line(char *line, char **name, char **why)
 	*name = line;
 	while (*line && !isspace((unsigned char)*line))
 		line++;
+	if (line - *name == 3 && strncasecmp(*name, "MSR", 3) == 0) {
+		char *next = line;
+
+		while (isspace((unsigned char)*next))
+			next++;
+		if (*next == '0') {
+			*line++ = ' ';
+			memmove(line, next, strlen(next) + 1);
+			while (*line && !isspace((unsigned char)*line))
+				line++;
+		}
+	}
 	if (*line)
 		*line++ = '\0';
 	while (isspace((unsigned char)*line))

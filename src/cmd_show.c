@@ -2,7 +2,10 @@
  * `cpucompat show [SOURCE]`: decode one CPUID set field by field, like
  * cpuid(1) but from any source and with our names (linux, qemu or libvirt
  * spellings): each leaf with its raw registers, then one line per field;
- * set bits no field names are listed as "(unnamed)".  Text or JSON.
+ * set bits no field names are listed as "(unnamed)".  Text or JSON.  A
+ * feature MSR (an entry of CC_MSR_LEAF) shows as "MSR 0x10a" with its
+ * value as EDX:EAX, its bits counted in the MSR ("msr[62]", JSON "msr"
+ * and "bits" instead of "leaf", "subleaf" and "register").
  */
 #include "config.h"
 
@@ -45,11 +48,34 @@ static void show_value(struct cc_buf *b, uint32_t v, uint32_t k,
 		cc_buf_printf(b, "%#x", (v & m) >> f->lo);
 }
 
-/* The text head of leaf L: its position and raw registers. */
+/* What the bits of register REG of leaf L are called ("ebx"), and the
+ * number of the register's bit 0 in *BASE: a feature MSR's bits are
+ * "msr" and count from bit 0 of EAX, so its EDX starts at bit 32. */
+static const char *reg_label(const struct cc_leaf *l, int reg, unsigned *base)
+{
+	*base = 0;
+	if (!CC_IS_MSR(l->leaf))
+		return cc_reg_name((enum cc_reg)reg);
+	if (reg == CC_EDX)
+		*base = 32;
+	return "msr";
+}
+
+/* The text head of leaf L: its position and raw registers (an MSR's
+ * value as EDX:EAX; its EBX and ECX are unused). */
 static void leaf_head(struct cc_buf *b, const struct cc_leaf *l)
 {
 	int reg;
 
+	if (CC_IS_MSR(l->leaf)) {
+		if (l->first == l->last)
+			cc_buf_printf(b, "\nMSR %#x:", l->first);
+		else
+			cc_buf_printf(b, "\nMSRs %#x-%#x:", l->first, l->last);
+		cc_buf_printf(b, " edx:eax=0x%08x:0x%08x\n", l->reg[CC_EDX],
+			      l->reg[CC_EAX]);
+		return;
+	}
 	if (l->first == l->last)
 		cc_buf_printf(b, "\nleaf %#x subleaf %u:", l->leaf, l->first);
 	else
@@ -61,22 +87,42 @@ static void leaf_head(struct cc_buf *b, const struct cc_leaf *l)
 	cc_buf_puts(b, "\n");
 }
 
+/* The JSON opening of the entry for bits HI:LO of register REG of leaf L,
+ * up to its "name": an MSR's as {"msr": "0x10a", "bits": [...] with its
+ * bits counted in the MSR. */
+static void json_position(struct show *sh, const struct cc_leaf *l, int reg,
+			  unsigned lo, unsigned hi)
+{
+	unsigned base;
+	const char *rn = reg_label(l, reg, &base);
+
+	if (CC_IS_MSR(l->leaf))
+		cc_buf_printf(&sh->b,
+			      "%s\n  {\"msr\": \"%#x\", \"bits\": [%u, %u], "
+			      "\"name\": ",
+			      sh->nout ? "," : "", l->first, base + lo,
+			      base + hi);
+	else
+		cc_buf_printf(&sh->b,
+			      "%s\n  {\"leaf\": %u, \"subleaf\": %u, "
+			      "\"register\": \"%s\", \"bits\": [%u, %u], "
+			      "\"name\": ",
+			      sh->nout ? "," : "", l->leaf, l->first, rn, lo,
+			      hi);
+}
+
 /* One named field F of register REG of leaf L. */
 static void named_field(struct show *sh, const struct cc_leaf *l, int reg,
 			const struct cc_field *f)
 {
 	struct cc_buf *b = &sh->b;
 	uint32_t v = l->reg[reg], kn = l->known[reg], m = cc_field_mask(f);
-	const char *rn = cc_reg_name((enum cc_reg)reg);
+	unsigned base;
+	const char *rn = reg_label(l, reg, &base);
 	char bits[16];
 
 	if (sh->json) {
-		cc_buf_printf(b,
-			      "%s\n  {\"leaf\": %u, \"subleaf\": %u, "
-			      "\"register\": \"%s\", \"bits\": [%u, %u], "
-			      "\"name\": ",
-			      sh->nout ? "," : "", l->leaf, l->first, rn, f->lo,
-			      f->hi);
+		json_position(sh, l, reg, f->lo, f->hi);
 		cc_json_put_string(b, cc_field_spelling(f, sh->names));
 		if ((kn & m) == 0)
 			cc_buf_puts(b, ", \"value\": null");
@@ -88,10 +134,10 @@ static void named_field(struct show *sh, const struct cc_leaf *l, int reg,
 			      cc_guest_names[f->guest]);
 	} else {
 		if (f->lo == f->hi)
-			snprintf(bits, sizeof bits, "%s[%u]", rn, f->lo);
+			snprintf(bits, sizeof bits, "%s[%u]", rn, base + f->lo);
 		else
-			snprintf(bits, sizeof bits, "%s[%u:%u]", rn, f->hi,
-				 f->lo);
+			snprintf(bits, sizeof bits, "%s[%u:%u]", rn,
+				 base + f->hi, base + f->lo);
 		cc_buf_printf(b, "  %-10s %-24s ", bits,
 			      cc_field_spelling(f, sh->names));
 		show_value(b, v, kn, f);
@@ -108,20 +154,20 @@ static void named_field(struct show *sh, const struct cc_leaf *l, int reg,
 static void unnamed_bit(struct show *sh, const struct cc_leaf *l, int reg,
 			int bit)
 {
-	const char *rn = cc_reg_name((enum cc_reg)reg);
+	unsigned base;
+	const char *rn = reg_label(l, reg, &base);
 
-	if (sh->json)
-		cc_buf_printf(&sh->b,
-			      "%s\n  {\"leaf\": %u, \"subleaf\": %u, "
-			      "\"register\": \"%s\", \"bits\": [%d, %d], "
-			      "\"name\": null, \"value\": 1, "
-			      "\"description\": null}",
-			      sh->nout ? "," : "", l->leaf, l->first, rn, bit,
-			      bit);
-	else
+	if (sh->json) {
+		json_position(sh, l, reg, (unsigned)bit, (unsigned)bit);
+		cc_buf_puts(&sh->b,
+			    "null, \"value\": 1, "
+			    "\"description\": null}");
+	} else {
+		bit += (int)base;
 		cc_buf_printf(&sh->b,
 			      "  %s[%d]%*s %-24s yes  no known meaning\n", rn,
 			      bit, bit < 10 ? 5 : 4, "", "(unnamed)");
+	}
 	sh->nout++;
 }
 

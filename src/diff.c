@@ -497,6 +497,10 @@ struct cc_report *cc_diff(const struct cc_set *src, const struct cc_set *dst,
 	/* a set without MSR entries says nothing about them: MSR features
 	 * are compared only when both sides carry some */
 	w.msrs = cc_set_has_msrs(src) && cc_set_has_msrs(dst);
+	r->msrs_unjudged = w.msrs                 ? 0
+			   : cc_set_has_msrs(src) ? 1
+			   : cc_set_has_msrs(dst) ? 2
+						  : 0;
 	r->view = w.guest ? CC_VIEW_GUEST : CC_VIEW_RAW;
 	r->kvm_rules = w.guest ? d->kvm_rules : NULL;
 	r->kvm_hides_hint = cc_defs_hint(d, "kvm-hides");

@@ -472,8 +472,14 @@ static void text_section(struct cc_buf *b, const struct cc_report *r, int sev,
 		} else if (f->leaf != leaf || f->subleaf != sub) {
 			leaf = f->leaf;
 			sub = f->subleaf;
-			cc_buf_printf(b, " %sleaf %#x, subleaf %u%s\n",
-				      col(o, C_DIM), leaf, sub, col(o, C_OFF));
+			if (CC_IS_MSR(leaf))
+				cc_buf_printf(b, " %sMSR %#x%s\n",
+					      col(o, C_DIM), sub,
+					      col(o, C_OFF));
+			else
+				cc_buf_printf(b, " %sleaf %#x, subleaf %u%s\n",
+					      col(o, C_DIM), leaf, sub,
+					      col(o, C_OFF));
 		}
 		hint = finding_hint(r, f);
 		/* a run of findings with one hint shows it once per group */
@@ -536,7 +542,18 @@ static void text_unused(struct cc_buf *b, const struct cc_report *r,
 	}
 }
 
-/* The summary line, and the note on features KVM hides. */
+/* Which side carries no feature MSRs when only one does ("source",
+ * "target"), else NULL: the MSR features were compared, or neither side
+ * has any. */
+static const char *msrs_unjudged_side(const struct cc_report *r)
+{
+	return r->msrs_unjudged == 1   ? "target"
+	       : r->msrs_unjudged == 2 ? "source"
+				       : NULL;
+}
+
+/* The summary line, the note on feature MSRs left uncompared and the
+ * note on features KVM hides. */
 static void text_summary(struct cc_buf *b, const struct cc_report *r)
 {
 	cc_buf_printf(b,
@@ -562,6 +579,11 @@ static void text_summary(struct cc_buf *b, const struct cc_report *r)
 	} else {
 		cc_buf_puts(b, ".\n");
 	}
+	if (r->msrs_unjudged)
+		cc_buf_printf(b,
+			      "MSR features not compared: the %s carries "
+			      "none.\n",
+			      msrs_unjudged_side(r));
 	if (r->kvm_hidden)
 		cc_buf_printf(
 			b,
@@ -685,11 +707,23 @@ static void json_finding(struct cc_buf *b, const struct cc_report *r,
 					     "host-dependent"};
 
 	cc_finding_position(f, pos, sizeof pos);
-	cc_buf_printf(b,
-		      "{\"leaf\": %u, \"subleaf\": %u, \"register\": \"%s\", "
-		      "\"bits\": [%u, %u], \"position\": \"%s\", \"name\": ",
-		      f->leaf, f->subleaf, cc_reg_name((enum cc_reg)f->reg),
-		      f->lo, f->hi, pos);
+	if (CC_IS_MSR(f->leaf)) {
+		/* an MSR's bits count from bit 0 of EAX (EDX bit 0 is 32) */
+		unsigned base = f->reg == CC_EDX ? 32 : 0;
+
+		cc_buf_printf(b,
+			      "{\"msr\": \"%#x\", \"bits\": [%u, %u], "
+			      "\"position\": \"%s\", \"name\": ",
+			      f->subleaf, base + f->lo, base + f->hi, pos);
+	} else {
+		cc_buf_printf(b,
+			      "{\"leaf\": %u, \"subleaf\": %u, "
+			      "\"register\": \"%s\", \"bits\": [%u, %u], "
+			      "\"position\": \"%s\", \"name\": ",
+			      f->leaf, f->subleaf,
+			      cc_reg_name((enum cc_reg)f->reg), f->lo, f->hi,
+			      pos);
+	}
 	cc_json_put_string(b, f->field ? cc_field_spelling(f->field, o->names)
 				       : NULL);
 	cc_buf_printf(b,
@@ -785,9 +819,11 @@ void report_json(struct cc_buf *b, const struct cc_report *r,
 		      r->matched);
 	cc_buf_printf(b,
 		      "  \"exit_status\": %d,\n  \"equal_for_guests\": "
-		      "%s,\n  \"unused_waivers\": [",
+		      "%s,\n  \"msrs_not_compared\": ",
 		      cc_report_exit(r, o->strict_waivers),
 		      cc_report_equal_for_guests(r) ? "true" : "false");
+	cc_json_put_string(b, msrs_unjudged_side(r));
+	cc_buf_puts(b, ",\n  \"unused_waivers\": [");
 	for (i = 0; i < r->nwaivers; i++) {
 		if (r->waiver_hits[i] != 0)
 			continue;
@@ -1023,10 +1059,15 @@ static void junit_cases(struct cc_buf *b, const struct cc_report *r,
 		const struct cc_finding *f = by[g->from];
 		char name[64];
 
-		snprintf(name, sizeof name,
-			 f->leaf < 10 ? "CPUID.(%u,%u).%s"
-				      : "CPUID.(0x%x,%u).%s",
-			 f->leaf, f->subleaf, cc_reg_name((enum cc_reg)f->reg));
+		if (CC_IS_MSR(f->leaf)) /* "MSR 0x10a[31:0]" */
+			cc_pos_format(name, sizeof name, CC_POS_MANUAL, f->leaf,
+				      f->subleaf, f->reg, -1, -1);
+		else
+			snprintf(name, sizeof name,
+				 f->leaf < 10 ? "CPUID.(%u,%u).%s"
+					      : "CPUID.(0x%x,%u).%s",
+				 f->leaf, f->subleaf,
+				 cc_reg_name((enum cc_reg)f->reg));
 		c->tests++;
 		cc_buf_printf(b,
 			      "    <testcase classname=\"cpucompat.%s\" "

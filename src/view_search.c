@@ -2,8 +2,10 @@
  * The explorer's search: see view_search in view.h.  A query is a field
  * name in any spelling or alias (substring, case-insensitive), a category,
  * or a position ("7.0.ebx", "7.0.ebx[16]", "0x7.0.EBX",
- * "CPUID.(7,0).EBX[16]"), parsed once per search.  Moving to a match goes
- * through view_jump, which widens the filter when the match is hidden.
+ * "CPUID.(7,0).EBX[16]"; a feature MSR's "msr.0x10a[5]", "MSR 0x10a[5]"
+ * or "MSR 0x10a", its bits counted in the MSR), parsed once per search.
+ * Moving to a match goes through view_jump, which widens the filter when
+ * the match is hidden.
  */
 #include "config.h"
 
@@ -42,8 +44,39 @@ static int parse_num(const char **s, int base, uint32_t *out)
 	return 0;
 }
 
-/* "7.0.ebx[16]", "0x7.0", "CPUID.(7,0).EBX[31:0]", "(0xd,1).eax".  Returns
- * 0 when Q is a position. */
+/* The rest of a feature MSR's position after "msr." or "MSR ": "0x10a",
+ * "0x10a[5]", "0x10a[63:32]"; bits 63:32 are its EDX, a range across bit
+ * 32 is not a position.  Returns 0 when S is one. */
+static int parse_msr(const char *s, struct pos *p)
+{
+	uint32_t hi, lo;
+	int base;
+
+	p->leaf = CC_MSR_LEAF;
+	p->has_sub = 1;
+	if (parse_num(&s, 16, &p->subleaf) < 0)
+		return -1;
+	if (*s == '\0')
+		return 0;
+	if (*s++ != '[' || parse_num(&s, 10, &hi) < 0 || hi > 63)
+		return -1;
+	lo = hi;
+	if (*s == ':') {
+		s++;
+		if (parse_num(&s, 10, &lo) < 0 || lo > hi)
+			return -1;
+	}
+	if (*s++ != ']' || *s != '\0' || (lo < 32 && hi >= 32))
+		return -1;
+	base = lo >= 32 ? 32 : 0;
+	p->reg = base ? CC_EDX : CC_EAX;
+	p->lo = (int)lo - base;
+	p->hi = (int)hi - base;
+	return 0;
+}
+
+/* "7.0.ebx[16]", "0x7.0", "CPUID.(7,0).EBX[31:0]", "(0xd,1).eax",
+ * "msr.0x10a[5]", "MSR 0x10a[5]".  Returns 0 when Q is a position. */
 static int parse_position(const char *q, struct pos *p)
 {
 	const char *s = q;
@@ -51,6 +84,8 @@ static int parse_position(const char *q, struct pos *p)
 
 	memset(p, 0, sizeof *p);
 	p->reg = p->lo = p->hi = -1;
+	if (strncasecmp(s, "msr.", 4) == 0 || strncasecmp(s, "msr ", 4) == 0)
+		return parse_msr(s + 4, p);
 	if (strncasecmp(s, "cpuid.", 6) == 0)
 		s += 6;
 	if (*s == '(') {

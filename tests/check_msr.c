@@ -5,7 +5,8 @@
  * their loader checks, the judgement of MSR bits by the diff, the readers
  * and writers of every format that carries MSRs (libvirt, AIDA64,
  * Firecracker, native JSON) and of those that cannot (cpuid -r, Cloud
- * Hypervisor), and profiles applied with MSR entries.
+ * Hypervisor), profiles applied with MSR entries, and how reports, the
+ * explorer's search and its positions name MSR bits.
  */
 #include "config.h"
 
@@ -22,6 +23,8 @@
 #include "fmt.h"
 #include "guest.h"
 #include "profile.h"
+#include "report.h"
+#include "view.h"
 
 #define ARCH_CAP 0x10au
 #define MDS_NO (1u << 5)
@@ -308,10 +311,162 @@ START_TEST(test_diff_without_msrs_not_judged)
 	ck_assert_int_eq(r->verdict, CC_VERDICT_IDENTICAL);
 	ck_assert_uint_eq(r->n, 0);
 	ck_assert_uint_eq(r->host_dependent, 0);
+	ck_assert_uint_eq(r->msrs_unjudged, 1); /* only the source has them */
 	cc_report_free(r);
 	r = check(b, a);
 	ck_assert_int_eq(r->verdict, CC_VERDICT_IDENTICAL);
+	ck_assert_uint_eq(r->msrs_unjudged, 2); /* only the target */
 	cc_report_free(r);
+	/* compared (both) or nothing to say (neither): no note */
+	r = check(a, a);
+	ck_assert_uint_eq(r->msrs_unjudged, 0);
+	cc_report_free(r);
+	r = check(b, b);
+	ck_assert_uint_eq(r->msrs_unjudged, 0);
+	cc_report_free(r);
+	cc_set_free(a);
+	cc_set_free(b);
+}
+END_TEST
+
+/* ------------------------------------------------------------- reports */
+
+/* The report of A -> B rendered by RENDER into B (NUL-terminated). */
+static void rendered(const struct cc_set *a, const struct cc_set *b,
+		     void (*render_fn)(struct cc_buf *,
+				       const struct cc_report *,
+				       const struct report_opts *),
+		     struct cc_buf *out)
+{
+	struct report_opts ro = {"check", "linux", 0, 0, 0, NULL, NULL};
+	struct cc_report *r = check(a, b);
+
+	cc_buf_init(out);
+	render_fn(out, r, &ro);
+	cc_buf_add(out, "", 0);
+	cc_report_free(r);
+}
+
+START_TEST(test_report_not_compared_note)
+{
+	struct cc_set *a = intel_dump("a", 1, 0x2b), *b = intel_dump("b", 0, 0);
+	struct cc_buf t;
+
+	rendered(a, b, report_text, &t);
+	ck_assert_ptr_nonnull(strstr(t.data,
+				     "\nMSR features not compared: "
+				     "the target carries none.\n"));
+	cc_buf_free(&t);
+	rendered(b, a, report_text, &t);
+	ck_assert_ptr_nonnull(strstr(t.data,
+				     "\nMSR features not compared: "
+				     "the source carries none.\n"));
+	cc_buf_free(&t);
+	rendered(a, a, report_text, &t);
+	ck_assert_ptr_null(strstr(t.data, "MSR features"));
+	cc_buf_free(&t);
+	rendered(a, b, report_json, &t);
+	ck_assert_ptr_nonnull(
+		strstr(t.data, "\n  \"msrs_not_compared\": \"target\",\n"));
+	cc_buf_free(&t);
+	rendered(b, a, report_json, &t);
+	ck_assert_ptr_nonnull(
+		strstr(t.data, "\n  \"msrs_not_compared\": \"source\",\n"));
+	cc_buf_free(&t);
+	rendered(b, b, report_json, &t);
+	ck_assert_ptr_nonnull(
+		strstr(t.data, "\n  \"msrs_not_compared\": null,\n"));
+	cc_buf_free(&t);
+	cc_set_free(a);
+	cc_set_free(b);
+}
+END_TEST
+
+START_TEST(test_report_msr_findings)
+{
+	/* a: mds_no (bit 5) and its_no (bit 62, EDX bit 30); b: neither */
+	struct cc_set *a = intel_dump("a", 1, 0x2b),
+		      *b = intel_dump("b", 1, 0xb);
+	struct report_opts ro = {"check", "linux", 0, 0, 0, NULL, NULL};
+	struct cc_diff_opts o;
+	struct cc_report *r;
+	struct cc_buf t;
+
+	cc_set_msr_set(a, ARCH_CAP, 0x2b | 1ull << 62);
+	rendered(a, b, report_json, &t);
+	ck_assert_ptr_nonnull(strstr(t.data,
+				     "{\"msr\": \"0x10a\", \"bits\": "
+				     "[5, 5], \"position\": \"MSR "
+				     "0x10a[5]\", \"name\": "
+				     "\"mds_no\""));
+	ck_assert_ptr_nonnull(strstr(t.data,
+				     "{\"msr\": \"0x10a\", \"bits\": "
+				     "[62, 62], \"position\": \"MSR "
+				     "0x10a[62]\", \"name\": "
+				     "\"its_no\""));
+	ck_assert_ptr_null(strstr(t.data, "4266480466"));
+	ck_assert_ptr_null(strstr(t.data, "\"subleaf\": 266"));
+	cc_buf_free(&t);
+	/* the raw view groups by MSR, not by the pseudo-leaf */
+	memset(&o, 0, sizeof o);
+	o.view = CC_VIEW_RAW;
+	r = cc_diff(a, b, cc_defs_builtin(), &o);
+	cc_buf_init(&t);
+	report_text(&t, r, &ro);
+	cc_buf_add(&t, "", 0);
+	ck_assert_ptr_nonnull(strstr(t.data, "\n MSR 0x10a\n  mds_no "));
+	ck_assert_ptr_null(strstr(t.data, "0xfe4d5352"));
+	cc_buf_free(&t);
+	/* JUnit names the register by its MSR bits */
+	cc_buf_init(&t);
+	report_junit(&t, r, &ro);
+	cc_buf_add(&t, "", 0);
+	ck_assert_ptr_nonnull(strstr(t.data, "name=\"MSR 0x10a[31:0]\""));
+	ck_assert_ptr_nonnull(strstr(t.data, "name=\"MSR 0x10a[63:32]\""));
+	cc_buf_free(&t);
+	cc_report_free(r);
+	cc_set_free(a);
+	cc_set_free(b);
+}
+END_TEST
+
+/* The name of the row the explorer's cursor is on. */
+static const char *cursor_name(const struct view *v, char *buf, size_t n)
+{
+	const struct view_row *row = view_row(v);
+
+	return row ? view_row_name(row, buf, n) : "(none)";
+}
+
+START_TEST(test_view_search_positions)
+{
+	struct cc_set *a = intel_dump("a", 1, 0x2b),
+		      *b = intel_dump("b", 1, 0xb);
+	struct view *v;
+	char buf[32];
+
+	cc_set_msr_set(a, ARCH_CAP, 0x2b | 1ull << 62);
+	v = view_new(a, b, cc_defs_builtin());
+	ck_assert_uint_eq(view_search(v, "msr.0x10a[5]"), 1);
+	ck_assert_str_eq(cursor_name(v, buf, sizeof buf), "mds_no");
+	ck_assert_uint_eq(view_row(v)->f.reg, CC_EAX);
+	ck_assert_uint_eq(view_search(v, "MSR 0x10a[62]"), 1);
+	ck_assert_str_eq(cursor_name(v, buf, sizeof buf), "its_no");
+	ck_assert_uint_eq(view_row(v)->f.reg, CC_EDX);
+	ck_assert_uint_eq(view_row(v)->f.lo, 30);
+	ck_assert_uint_eq(view_search(v, "msr 0x10A[1]"), 1);
+	ck_assert_str_eq(cursor_name(v, buf, sizeof buf), "ibrs_all");
+	/* a whole MSR, or its EDX half: every field in it */
+	ck_assert_uint_gt(view_search(v, "MSR 0x10a"), 20);
+	ck_assert_uint_gt(view_search(v, "msr.0x10a[63:32]"), 0);
+	ck_assert_uint_eq(view_row(v)->f.reg, CC_EDX);
+	/* not positions: a range across bit 32, a bit past 63, another
+	 * MSR's bit, trailing text */
+	ck_assert_uint_eq(view_search(v, "msr.0x10a[33:31]"), 0);
+	ck_assert_uint_eq(view_search(v, "msr.0x10a[64]"), 0);
+	ck_assert_uint_eq(view_search(v, "msr.0x10b[5]"), 0);
+	ck_assert_uint_eq(view_search(v, "msr.0x10a[5]x"), 0);
+	view_free(v);
 	cc_set_free(a);
 	cc_set_free(b);
 }
@@ -507,6 +662,11 @@ static Suite *msr_suite(void)
 	tcase_add_test(tc, test_diff_lost_mds_no_blocks);
 	tcase_add_test(tc, test_diff_without_msrs_not_judged);
 	tcase_add_test(tc, test_diff_other_msrs_ignored);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("reports");
+	tcase_add_test(tc, test_report_not_compared_note);
+	tcase_add_test(tc, test_report_msr_findings);
+	tcase_add_test(tc, test_view_search_positions);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("formats");
 	tcase_add_test(tc, test_readers);

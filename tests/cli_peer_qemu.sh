@@ -247,7 +247,7 @@ if [ "$qemu72" = yes ]; then
 			sed 's/^"\(.*\)": true$/\1/' | sort -u |
 			grep -Fx -f "$T/qnames" >"$T/q.names" || :
 		"$CPUCOMPAT" show --names qemu "profile:$m" |
-			awk '$1 ~ /^e[abcd]x\[[0-9]+\]$/ && $3 == "yes" { print $2 }' |
+			awk '$1 ~ /^(e[abcd]x|msr)\[[0-9]+\]$/ && $3 == "yes" { print $2 }' |
 			sort -u | grep -Fx -f "$T/qnames" >"$T/c.names" || :
 		ign='^(vme|x2apic|hypervisor|acpi|monitor|svm)$'
 		qo=$(comm -23 "$T/q.names" "$T/c.names" | grep -Ev "$ign" |

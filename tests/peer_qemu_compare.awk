@@ -231,7 +231,7 @@ function read_json(    line, i, key, n, st, guest, blocking) {
 			vendor_mismatch = 1
 		else if (line ~ /^  "view": "/)
 			view = jval(line, "view")
-		if (line !~ /^ *\{"leaf": / || index(line, "\"position\": ") == 0)
+		if (line !~ /^ *\{"(leaf|msr)": / || index(line, "\"position\": ") == 0)
 			continue
 		key = cpos_key(jval(line, "position"))
 		if (key == "")
