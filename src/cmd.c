@@ -49,7 +49,7 @@ const struct cmd_opt cmd_opt_defs =
 const struct cmd_opt cmd_opt_input_format =
 	SHARED("input-format", 0, "FMT",
 	       "read files as FMT instead of detecting it\n"
-	       "(json, cpuid-r, libvirt, aida64,\n"
+	       "(json, cpuid-r, libvirt, libvirt-cpu, aida64,\n"
 	       "cloud-hypervisor, cloud-hypervisor-profile,\n"
 	       "firecracker)",
 	       CMD_STR, so.input_format, CMD_READABLE, NULL);
@@ -96,6 +96,12 @@ static size_t count_opts(const struct cmd *c)
 	return n;
 }
 
+/* Can F be written (WRITABLE) or read? */
+static int format_can(const struct fmt *f, int writable)
+{
+	return writable ? f->write != NULL : f->read != NULL;
+}
+
 /* The names of the writable (or readable) formats, SEP between them. */
 static void format_names(struct cc_buf *b, int writable, const char *sep,
 			 const char *last)
@@ -103,9 +109,9 @@ static void format_names(struct cc_buf *b, int writable, const char *sep,
 	size_t i, n = 0, k = 0;
 
 	for (i = 0; fmt_table[i]; i++)
-		n += !writable || fmt_table[i]->write != NULL;
+		n += format_can(fmt_table[i], writable);
 	for (i = 0; fmt_table[i]; i++) {
-		if (writable && fmt_table[i]->write == NULL)
+		if (!format_can(fmt_table[i], writable))
 			continue;
 		if (k > 0)
 			cc_buf_puts(b, k + 1 == n && last ? last : sep);

@@ -49,7 +49,8 @@ static void list_names(char *out, size_t n, int writable_only)
 
 	out[0] = '\0';
 	for (i = 0; fmt_table[i]; i++) {
-		if (writable_only && fmt_table[i]->write == NULL)
+		if (writable_only ? fmt_table[i]->write == NULL
+				  : fmt_table[i]->read == NULL)
 			continue;
 		len += (size_t)snprintf(out + len, n > len ? n - len : 0,
 					"%s%s", len ? ", " : "",
