@@ -26,10 +26,11 @@ static void write_others(struct cc_buf *out, const struct qemu_model_match *m)
 	size_t i;
 
 	cc_buf_printf(out,
-		      "# not expressed: %zu field%s differ%s from %s and have "
-		      "no QEMU %s flag:",
+		      "# not expressed: %zu field%s differ%s from %s and "
+		      "ha%s no QEMU %s flag:",
 		      m->other, m->other == 1 ? "" : "s",
-		      m->other == 1 ? "s" : "", m->model, QEMU_NAMES_VERSION);
+		      m->other == 1 ? "s" : "", m->model,
+		      m->other == 1 ? "s" : "ve", QEMU_NAMES_VERSION);
 	for (i = 0; i < m->other && i < NAMED; i++)
 		cc_buf_printf(out, " %s", m->others[i]->name);
 	cc_buf_puts(out, m->other > NAMED ? " ...\n" : "\n");
