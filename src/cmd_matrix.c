@@ -549,9 +549,6 @@ static int expand(const struct cmd *self, char **ops, size_t n,
 	struct cc_err e;
 	size_t i, stdin_uses = 0;
 
-	/* never an empty array: add_dir sorts from it (fleet_input.c) */
-	sp->cap = n + 64;
-	sp->v = cc_xmalloc(sp->cap * sizeof *sp->v);
 	for (i = 0; i < n; i++) {
 		if (strcmp(ops[i], "-") != 0) {
 			if (fleet_specs_add(sp, ops[i], &e) < 0)

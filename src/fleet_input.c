@@ -74,6 +74,8 @@ static int add_dir(struct fleet_specs *s, const char *dir, struct cc_err *e)
 			cc_buf_free(&p);
 	}
 	closedir(d);
+	if (s->n == first) /* and s->v may still be NULL: no qsort */
+		return cc_errf(e, "%s: the directory holds no host files", dir);
 	qsort(s->v + first, s->n - first, sizeof *s->v, cmp_str);
 	return 0;
 }

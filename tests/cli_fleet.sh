@@ -55,6 +55,10 @@ rc=0
 "$CPUCOMPAT" fleet - <"$T/hosts.txt" >"$T/out" 2>"$T/err" || rc=$?
 expect_rc 0 "fleet of a list on stdin"
 contains "$T/out" "^fleet: 2 hosts in 2 classes"
+mkdir "$T/empty"
+run "$CPUCOMPAT" fleet "$T/empty"
+expect_rc 2 "an empty directory"
+contains "$T/err" "empty: the directory holds no host files"
 run "$CPUCOMPAT" fleet "@$T/no-such-list"
 expect_rc 2 "a missing list"
 contains "$T/err" "no-such-list"

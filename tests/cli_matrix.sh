@@ -109,7 +109,7 @@ contains "$T/out" "^       -$"
 mkdir "$T/empty"
 run "$CPUCOMPAT" matrix "$T/empty"
 expect_rc 2 "matrix of an empty directory"
-contains "$T/err" "no SOURCE"
+contains "$T/err" "empty: the directory holds no host files"
 run "$CPUCOMPAT" matrix - -
 expect_rc 2 "stdin twice"
 contains "$T/err" "only one source can be standard input"
