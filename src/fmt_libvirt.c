@@ -12,11 +12,10 @@
  * The comment before the root names the CPU and is kept as metadata
  * "comment"; each <msr> becomes the set's entry for that feature MSR
  * (CC_MSR_LEAF, cpuid_set.h), EDX:EAX as RDMSR returns them.
- * Parsing is expat's; messages carry expat's line numbers.
+ * Parsing is expat's (fmt_xml.c); messages carry expat's line numbers.
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,66 +24,34 @@
 #include <expat.h>
 
 #include "fmt.h"
+#include "fmt_xml.h"
 
 struct lv_ctx {
-	XML_Parser p;
+	struct fmt_xml x; /* the parser, the file, the first error, the depth */
 	struct cc_set *s;
-	const char *name;
-	struct cc_err *e;
-	int failed; /* E is filled; the parse was stopped */
-	int depth;
 	int root_seen;
 	struct fmt_stage stage; /* the <cpuid> entries, in file order */
 };
-
-static void lv_fail(struct lv_ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Record the first error with the current line and stop the parser. */
-static void lv_fail(struct lv_ctx *c, const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-
-	if (c->failed)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	cc_errf(c->e, "%s:%lu: %s", c->name,
-		(unsigned long)XML_GetCurrentLineNumber(c->p), msg);
-	c->failed = 1;
-	XML_StopParser(c->p, XML_FALSE);
-}
-
-static const char *attr(const XML_Char **atts, const char *key)
-{
-	size_t i;
-
-	for (i = 0; atts[i] != NULL; i += 2)
-		if (strcmp(atts[i], key) == 0)
-			return atts[i + 1];
-	return NULL;
-}
 
 /* Attribute KEY of element EL as a 32-bit hex number; -1 when missing
  * (and DEF is NULL) or malformed. */
 static int hex_attr(struct lv_ctx *c, const char *el, const XML_Char **atts,
 		    const char *key, const uint32_t *def, uint32_t *v)
 {
-	const char *s = attr(atts, key);
+	const char *s = fmt_xml_attr(atts, key);
 
 	if (s == NULL) {
 		if (def != NULL) {
 			*v = *def;
 			return 0;
 		}
-		lv_fail(c, "<%s> lacks attribute %s='0x...'", el, key);
+		fmt_xml_fail(&c->x, "<%s> lacks attribute %s='0x...'", el, key);
 		return -1;
 	}
 	if (fmt_parse_hex32(s, strlen(s), v) < 0) {
-		lv_fail(c, "<%s %s='%s'>: expected a 32-bit hex number (%s)",
-			el, key, s, fmt_hex_problem(s, strlen(s)));
+		fmt_xml_fail(&c->x,
+			     "<%s %s='%s'>: expected a 32-bit hex number (%s)",
+			     el, key, s, fmt_hex_problem(s, strlen(s)));
 		return -1;
 	}
 	return 0;
@@ -106,7 +73,9 @@ static void lv_cpuid(struct lv_ctx *c, const XML_Char **atts)
 			return;
 	l = fmt_stage_put(&c->stage, leaf, sub, sub, NULL);
 	if (l == NULL) {
-		lv_fail(c, "duplicate <cpuid eax_in='0x%08x' ecx_in='0x%02x'>",
+		fmt_xml_fail(
+			&c->x,
+			"duplicate <cpuid eax_in='0x%08x' ecx_in='0x%02x'>",
 			leaf, sub);
 		return;
 	}
@@ -122,7 +91,7 @@ static void lv_msr(struct lv_ctx *c, const XML_Char **atts)
 	    hex_attr(c, "msr", atts, "eax", NULL, &eax) < 0)
 		return;
 	if (cc_set_put_msr(c->s, index, (uint64_t)edx << 32 | eax) == NULL)
-		lv_fail(c, "duplicate <msr index='0x%x'>", index);
+		fmt_xml_fail(&c->x, "duplicate <msr index='0x%x'>", index);
 }
 
 static void XMLCALL lv_start(void *data, const XML_Char *el,
@@ -130,21 +99,19 @@ static void XMLCALL lv_start(void *data, const XML_Char *el,
 {
 	struct lv_ctx *c = data;
 
-	if (c->failed)
-		return;
-	c->depth++;
-	if (c->depth == 1) {
-		const char *arch = attr(atts, "arch");
+	if (c->x.depth == 1) {
+		const char *arch = fmt_xml_attr(atts, "arch");
 
 		if (strcmp(el, "cpudata") != 0) {
-			lv_fail(c,
-				"expected the root element <cpudata>, got "
-				"<%s>",
-				el);
+			fmt_xml_fail(&c->x,
+				     "expected the root element <cpudata>, got "
+				     "<%s>",
+				     el);
 			return;
 		}
 		if (arch != NULL && strcmp(arch, "x86") != 0) {
-			lv_fail(c,
+			fmt_xml_fail(
+				&c->x,
 				"<cpudata arch='%s'>: only arch='x86' holds "
 				"CPUID data",
 				arch);
@@ -153,8 +120,8 @@ static void XMLCALL lv_start(void *data, const XML_Char *el,
 		c->root_seen = 1;
 		return;
 	}
-	if (c->depth > 2) {
-		lv_fail(c, "unexpected <%s> inside <cpuid>/<msr>", el);
+	if (c->x.depth > 2) {
+		fmt_xml_fail(&c->x, "unexpected <%s> inside <cpuid>/<msr>", el);
 		return;
 	}
 	if (strcmp(el, "cpuid") == 0)
@@ -162,38 +129,26 @@ static void XMLCALL lv_start(void *data, const XML_Char *el,
 	else if (strcmp(el, "msr") == 0)
 		lv_msr(c, atts);
 	else
-		lv_fail(c,
+		fmt_xml_fail(
+			&c->x,
 			"unexpected <%s> in <cpudata> (expected <cpuid> or "
 			"<msr>)",
 			el);
-}
-
-static void XMLCALL lv_end(void *data, const XML_Char *el)
-{
-	struct lv_ctx *c = data;
-
-	(void)el;
-	c->depth--;
 }
 
 /* The comment before the root names the CPU: keep it, trimmed. */
 static void XMLCALL lv_comment(void *data, const XML_Char *text)
 {
 	struct lv_ctx *c = data;
-	size_t s = 0, n = strlen(text);
+	size_t s, n;
 	char *t;
 
-	if (c->failed || c->root_seen || cc_set_meta(c->s, "comment") != NULL)
+	if (c->root_seen || cc_set_meta(c->s, "comment") != NULL)
 		return;
-	while (s < n && (text[s] == ' ' || text[s] == '\n' || text[s] == '\t' ||
-			 text[s] == '\r'))
-		s++;
-	while (n > s && (text[n - 1] == ' ' || text[n - 1] == '\n' ||
-			 text[n - 1] == '\t' || text[n - 1] == '\r'))
-		n--;
-	t = cc_xmalloc(n - s + 1);
-	memcpy(t, text + s, n - s);
-	t[n - s] = '\0';
+	n = fmt_xml_trim(text, strlen(text), &s);
+	t = cc_xmalloc(n + 1);
+	memcpy(t, text + s, n);
+	t[n] = '\0';
 	cc_set_meta_set(c->s, "comment", t, 0);
 	free(t);
 }
@@ -213,66 +168,35 @@ static struct cc_set *libvirt_read(const char *buf, size_t len,
 				   const struct fmt_opts *opts,
 				   struct cc_err *e)
 {
+	static const struct fmt_xml_handlers h = {
+		.start = lv_start,
+		.comment = lv_comment,
+	};
 	struct lv_ctx c;
-	enum XML_Status st;
 	size_t bad;
 
 	if (opts != NULL && opts->cpu > 0)
 		return cc_errf(e, "%s: no CPU %d: the file describes one CPU",
 			       name, opts->cpu),
 		       NULL;
-	if (len > INT32_MAX)
-		return cc_errf(e, "%s: file too large", name), NULL;
 	memset(&c, 0, sizeof c);
-	c.p = XML_ParserCreate(NULL);
-	if (c.p == NULL)
-		return cc_errf(e, "%s: out of memory for the XML parser", name),
-		       NULL;
 	c.s = cc_set_new(name, CC_KIND_DUMP);
-	c.name = name;
-	c.e = e;
 	fmt_stage_init(&c.stage);
-	XML_SetUserData(c.p, &c);
-	XML_SetElementHandler(c.p, lv_start, lv_end);
-	XML_SetCommentHandler(c.p, lv_comment);
-	st = XML_Parse(c.p, buf, (int)len, 1);
-	if (st != XML_STATUS_OK && !c.failed) {
-		cc_errf(e, "%s:%lu: invalid XML: %s", name,
-			(unsigned long)XML_GetCurrentLineNumber(c.p),
-			XML_ErrorString(XML_GetErrorCode(c.p)));
-		c.failed = 1;
-	}
-	XML_ParserFree(c.p);
-	if (!c.failed && c.stage.n == 0) {
+	fmt_xml_parse(&c.x, &h, &c, buf, len, name, e);
+	if (!c.x.failed && c.stage.n == 0) {
 		cc_errf(e, "%s: <cpudata> holds no <cpuid> elements", name);
-		c.failed = 1;
+		c.x.failed = 1;
 	}
-	if (!c.failed && fmt_stage_flush(&c.stage, c.s, &bad) < 0) {
+	if (!c.x.failed && fmt_stage_flush(&c.stage, c.s, &bad) < 0) {
 		cc_errf(e, "%s: <cpuid> %zu: overlapping entries", name, bad);
-		c.failed = 1;
+		c.x.failed = 1;
 	}
 	fmt_stage_free(&c.stage);
-	if (c.failed || cc_set_finish(c.s, e) < 0) {
+	if (c.x.failed || cc_set_finish(c.s, e) < 0) {
 		cc_set_free(c.s);
 		return NULL;
 	}
 	return c.s;
-}
-
-/* Comment text safe inside <!-- -->: no "--", no trailing '-'. */
-static void put_comment(struct cc_buf *b, const char *t)
-{
-	size_t i, n = strlen(t);
-
-	cc_buf_puts(b, "<!-- ");
-	for (i = 0; i < n; i++) {
-		char ch = t[i];
-
-		if (ch == '-' && (i + 1 == n || t[i + 1] == '-'))
-			ch = '_';
-		cc_buf_add(b, &ch, 1);
-	}
-	cc_buf_puts(b, " -->\n");
 }
 
 static void libvirt_row(struct cc_buf *b, const struct fmt_row *r, void *ctx)
@@ -296,7 +220,7 @@ static int libvirt_write(struct cc_buf *out, const struct cc_set *s,
 
 	cc_buf_init(&b);
 	if (comment != NULL)
-		put_comment(&b, comment);
+		fmt_xml_comment(&b, comment);
 	cc_buf_puts(&b, "<cpudata arch='x86'>\n");
 	if (fmt_each_row(s,
 			 "libvirt <cpudata> holds only fully known registers",

@@ -40,7 +40,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +49,7 @@
 
 #include "defs.h"
 #include "fmt.h"
+#include "fmt_xml.h"
 #include "profile_names.h"
 #include "qemu_model.h"
 #include "source.h"
@@ -109,12 +109,8 @@ struct lc_cpu {
 };
 
 struct lc_ctx {
-	XML_Parser p;
-	const char *name;
-	struct cc_err *e;
-	int failed;
-	int depth;
-	int cdepth; /* depth of the CPU element while inside it, else 0 */
+	struct fmt_xml x; /* the parser, the file, the first error, the depth */
+	int cdepth;       /* depth of the CPU element while inside it, else 0 */
 	unsigned long root_line;
 	char path[LC_PATH_DEPTH + 1][LC_NAME_MAX];
 	enum lc_text text;     /* which text is being collected */
@@ -123,47 +119,12 @@ struct lc_ctx {
 	struct lc_cpu cpu;
 };
 
-static void lc_fail(struct lc_ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Record the first error with the current line and stop the parser. */
-static void lc_fail(struct lc_ctx *c, const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-
-	if (c->failed)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	cc_errf(c->e, "%s:%lu: %s", c->name,
-		(unsigned long)XML_GetCurrentLineNumber(c->p), msg);
-	c->failed = 1;
-	XML_StopParser(c->p, XML_FALSE);
-}
-
-static const char *attr(const XML_Char **atts, const char *key)
-{
-	size_t i;
-
-	for (i = 0; atts[i] != NULL; i += 2)
-		if (strcmp(atts[i], key) == 0)
-			return atts[i + 1];
-	return NULL;
-}
-
-static unsigned long cur_line(const struct lc_ctx *c)
-{
-	return (unsigned long)XML_GetCurrentLineNumber(c->p);
-}
-
 /* Attribute KEY of EL as an unsigned number (decimal, or hex with 0x)
  * into *V; 0 when absent (*V untouched), 1 when read, -1 on error. */
 static int num_attr(struct lc_ctx *c, const char *el, const XML_Char **atts,
 		    const char *key, unsigned long *v)
 {
-	const char *s = attr(atts, key);
+	const char *s = fmt_xml_attr(atts, key);
 	char *end;
 
 	if (s == NULL)
@@ -172,8 +133,9 @@ static int num_attr(struct lc_ctx *c, const char *el, const XML_Char **atts,
 	*v = strtoul(s, &end, 0);
 	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 ||
 	    *v > UINT32_MAX) {
-		lc_fail(c, "<%s %s='%s'>: expected an unsigned 32-bit number",
-			el, key, s);
+		fmt_xml_fail(&c->x,
+			     "<%s %s='%s'>: expected an unsigned 32-bit number",
+			     el, key, s);
 		return -1;
 	}
 	return 1;
@@ -182,44 +144,48 @@ static int num_attr(struct lc_ctx *c, const char *el, const XML_Char **atts,
 /* The CPU element's own attributes: mode and match. */
 static void cpu_start(struct lc_ctx *c, const XML_Char **atts)
 {
-	const char *mode = attr(atts, "mode"), *match = attr(atts, "match");
+	const char *mode = fmt_xml_attr(atts, "mode"),
+		   *match = fmt_xml_attr(atts, "match");
 
-	c->cdepth = c->depth;
+	c->cdepth = c->x.depth;
 	c->cpu.found = 1;
-	c->cpu.line = cur_line(c);
+	c->cpu.line = fmt_xml_line(&c->x);
 	if (c->cpu.doc == LC_CAPS || c->cpu.doc == LC_DOMCAPS)
 		return;
 	if (mode == NULL || strcmp(mode, "custom") == 0)
 		;
 	else if (strcmp(mode, "host-passthrough") == 0)
-		lc_fail(c,
+		fmt_xml_fail(
+			&c->x,
 			"<cpu mode='host-passthrough'>: the guest sees the "
 			"host's own CPUID; compare against `host` or `kvm` "
 			"on that host");
 	else if (strcmp(mode, "maximum") == 0)
-		lc_fail(c,
-			"<cpu mode='maximum'>: the guest sees everything "
-			"the hypervisor can offer; compare against `kvm` "
-			"on that host");
+		fmt_xml_fail(&c->x,
+			     "<cpu mode='maximum'>: the guest sees everything "
+			     "the hypervisor can offer; compare against `kvm` "
+			     "on that host");
 	else if (strcmp(mode, "host-model") == 0)
-		lc_fail(c,
+		fmt_xml_fail(
+			&c->x,
 			"<cpu mode='host-model'>: libvirt picks the model "
 			"from the host the guest starts on; read `virsh "
 			"domcapabilities` of that host instead, or the "
 			"running domain's XML (`virsh dumpxml`), which says "
 			"mode='custom'");
 	else
-		lc_fail(c,
-			"<cpu mode='%s'>: unknown mode (expected custom, "
-			"host-model, host-passthrough or maximum)",
-			mode);
+		fmt_xml_fail(&c->x,
+			     "<cpu mode='%s'>: unknown mode (expected custom, "
+			     "host-model, host-passthrough or maximum)",
+			     mode);
 	if (match == NULL || strcmp(match, "exact") == 0 ||
 	    strcmp(match, "strict") == 0)
 		return;
 	if (strcmp(match, "minimum") == 0)
 		c->cpu.minimum = 1;
 	else
-		lc_fail(c,
+		fmt_xml_fail(
+			&c->x,
 			"<cpu match='%s'>: unknown match (expected minimum, "
 			"exact or strict)",
 			match);
@@ -232,24 +198,24 @@ static int is_cpu(struct lc_ctx *c, const char *el, const XML_Char **atts)
 
 	switch (c->cpu.doc) {
 	case LC_BARE:
-		return c->depth == 1;
+		return c->x.depth == 1;
 	case LC_DOMAIN:
-		return c->depth == 2 && strcmp(el, "cpu") == 0;
+		return c->x.depth == 2 && strcmp(el, "cpu") == 0;
 	case LC_CAPS:
-		return c->depth == 3 && strcmp(el, "cpu") == 0 &&
+		return c->x.depth == 3 && strcmp(el, "cpu") == 0 &&
 		       strcmp(c->path[2], "host") == 0;
 	case LC_DOMCAPS:
-		name = attr(atts, "name");
-		if (c->depth != 3 || strcmp(el, "mode") != 0 ||
+		name = fmt_xml_attr(atts, "name");
+		if (c->x.depth != 3 || strcmp(el, "mode") != 0 ||
 		    strcmp(c->path[2], "cpu") != 0 || name == NULL ||
 		    strcmp(name, "host-model") != 0)
 			return 0;
-		name = attr(atts, "supported");
+		name = fmt_xml_attr(atts, "supported");
 		if (name != NULL && strcmp(name, "yes") != 0) {
-			lc_fail(c,
-				"<mode name='host-model' supported='%s'>: "
-				"this hypervisor offers no host-model CPU",
-				name);
+			fmt_xml_fail(&c->x,
+				     "<mode name='host-model' supported='%s'>: "
+				     "this hypervisor offers no host-model CPU",
+				     name);
 			return 0;
 		}
 		return 1;
@@ -268,20 +234,21 @@ static void root_start(struct lc_ctx *c, const char *el)
 	else if (strcmp(el, "domainCapabilities") == 0)
 		c->cpu.doc = LC_DOMCAPS;
 	else
-		lc_fail(c,
-			"expected the root element <cpu>, <domain>, "
-			"<capabilities> or <domainCapabilities>, got <%s>",
-			el);
+		fmt_xml_fail(&c->x,
+			     "expected the root element <cpu>, <domain>, "
+			     "<capabilities> or <domainCapabilities>, got <%s>",
+			     el);
 }
 
 static void feature_start(struct lc_ctx *c, const XML_Char **atts)
 {
-	const char *name = attr(atts, "name"), *pol = attr(atts, "policy");
+	const char *name = fmt_xml_attr(atts, "name"),
+		   *pol = fmt_xml_attr(atts, "policy");
 	struct lc_feature *f;
 	int p = LC_REQUIRE;
 
 	if (name == NULL || *name == '\0') {
-		lc_fail(c, "<feature> lacks attribute name='...'");
+		fmt_xml_fail(&c->x, "<feature> lacks attribute name='...'");
 		return;
 	}
 	if (pol != NULL) {
@@ -289,7 +256,8 @@ static void feature_start(struct lc_ctx *c, const XML_Char **atts)
 			if (strcmp(lc_policies[p], pol) == 0)
 				break;
 		if (lc_policies[p] == NULL) {
-			lc_fail(c,
+			fmt_xml_fail(
+				&c->x,
 				"<feature policy='%s' name='%s'>: unknown "
 				"policy (expected require, force, optional, "
 				"disable or forbid)",
@@ -298,7 +266,8 @@ static void feature_start(struct lc_ctx *c, const XML_Char **atts)
 		}
 	}
 	if (c->cpu.nfeat == LC_MAX_FEATURES) {
-		lc_fail(c, "more than %d <feature> elements", LC_MAX_FEATURES);
+		fmt_xml_fail(&c->x, "more than %d <feature> elements",
+			     LC_MAX_FEATURES);
 		return;
 	}
 	if (c->cpu.nfeat == c->cpu.cap) {
@@ -309,7 +278,7 @@ static void feature_start(struct lc_ctx *c, const XML_Char **atts)
 	f = &c->cpu.feat[c->cpu.nfeat++];
 	f->name = cc_xstrdup(name);
 	f->policy = p;
-	f->line = cur_line(c);
+	f->line = fmt_xml_line(&c->x);
 }
 
 static void signature_start(struct lc_ctx *c, const XML_Char **atts)
@@ -319,11 +288,13 @@ static void signature_start(struct lc_ctx *c, const XML_Char **atts)
 	if (num_attr(c, "signature", atts, "family", &u->family) != 1 ||
 	    num_attr(c, "signature", atts, "model", &u->model_no) != 1 ||
 	    num_attr(c, "signature", atts, "stepping", &u->stepping) != 1) {
-		lc_fail(c, "<signature> needs family, model and stepping");
+		fmt_xml_fail(&c->x,
+			     "<signature> needs family, model and stepping");
 		return;
 	}
 	if (u->family > 0xff + 0xf || u->model_no > 0xff || u->stepping > 0xf) {
-		lc_fail(c,
+		fmt_xml_fail(
+			&c->x,
 			"<signature family='%lu' model='%lu' stepping='%lu'>: "
 			"out of range for CPUID leaf 1",
 			u->family, u->model_no, u->stepping);
@@ -334,19 +305,21 @@ static void signature_start(struct lc_ctx *c, const XML_Char **atts)
 
 static void physaddr_start(struct lc_ctx *c, const XML_Char **atts)
 {
-	const char *mode = attr(atts, "mode");
+	const char *mode = fmt_xml_attr(atts, "mode");
 	int r;
 
 	if (mode == NULL || (strcmp(mode, "emulate") != 0 &&
 			     strcmp(mode, "passthrough") != 0)) {
-		lc_fail(c,
+		fmt_xml_fail(
+			&c->x,
 			"<maxphysaddr>: mode must be emulate or passthrough");
 		return;
 	}
 	r = num_attr(c, "maxphysaddr", atts, "bits", &c->cpu.phys_bits);
 	if (r == 1 && (c->cpu.phys_bits == 0 || c->cpu.phys_bits > 0xff)) {
-		lc_fail(c, "<maxphysaddr bits='%lu'>: out of range (1-255)",
-			c->cpu.phys_bits);
+		fmt_xml_fail(&c->x,
+			     "<maxphysaddr bits='%lu'>: out of range (1-255)",
+			     c->cpu.phys_bits);
 		return;
 	}
 	c->cpu.has_phys = r == 1;
@@ -362,7 +335,7 @@ static void meta_start(struct lc_ctx *c, const char *el, const XML_Char **atts)
 			snprintf(c->cpu.microcode, sizeof c->cpu.microcode,
 				 "0x%lx", a);
 	} else if (strcmp(el, "counter") == 0) {
-		const char *n = attr(atts, "name");
+		const char *n = fmt_xml_attr(atts, "name");
 
 		if (n != NULL && strcmp(n, "tsc") == 0 &&
 		    num_attr(c, el, atts, "frequency", &a) == 1)
@@ -383,10 +356,11 @@ static void meta_start(struct lc_ctx *c, const char *el, const XML_Char **atts)
 static void child_start(struct lc_ctx *c, const char *el, const XML_Char **atts)
 {
 	if (strcmp(el, "model") == 0) {
-		const char *v = attr(atts, "vendor_id");
+		const char *v = fmt_xml_attr(atts, "vendor_id");
 
 		if (v != NULL && strlen(v) != 12) {
-			lc_fail(c,
+			fmt_xml_fail(
+				&c->x,
 				"<model vendor_id='%s'>: a vendor string has "
 				"12 characters",
 				v);
@@ -395,13 +369,13 @@ static void child_start(struct lc_ctx *c, const char *el, const XML_Char **atts)
 		if (v != NULL)
 			memcpy(c->cpu.vendor_id, v, 13);
 		c->text = LC_T_MODEL;
-		c->cpu.model_line = cur_line(c);
+		c->cpu.model_line = fmt_xml_line(&c->x);
 	} else if (strcmp(el, "vendor") == 0) {
 		c->text = LC_T_VENDOR;
-		c->cpu.vendor_line = cur_line(c);
+		c->cpu.vendor_line = fmt_xml_line(&c->x);
 	} else if (strcmp(el, "arch") == 0) {
 		c->text = LC_T_ARCH;
-		c->cpu.arch_line = cur_line(c);
+		c->cpu.arch_line = fmt_xml_line(&c->x);
 	} else if (strcmp(el, "feature") == 0) {
 		feature_start(c, atts);
 	} else if (strcmp(el, "signature") == 0) {
@@ -419,38 +393,35 @@ static void XMLCALL lc_start(void *data, const XML_Char *el,
 {
 	struct lc_ctx *c = data;
 
-	if (c->failed)
-		return;
-	c->depth++;
-	if (c->depth <= LC_PATH_DEPTH)
-		snprintf(c->path[c->depth], LC_NAME_MAX, "%s", el);
-	if (c->depth == 1) {
-		c->root_line = cur_line(c);
+	if (c->x.depth <= LC_PATH_DEPTH)
+		snprintf(c->path[c->x.depth], LC_NAME_MAX, "%s", el);
+	if (c->x.depth == 1) {
+		c->root_line = fmt_xml_line(&c->x);
 		root_start(c, el);
 	}
-	if (c->failed)
+	if (c->x.failed)
 		return;
 	if (c->cdepth == 0 && !c->cpu.found && is_cpu(c, el, atts)) {
 		cpu_start(c, atts);
 		return;
 	}
-	if (c->cdepth != 0 && c->depth == c->cdepth + 1) {
+	if (c->cdepth != 0 && c->x.depth == c->cdepth + 1) {
 		child_start(c, el, atts);
 		return;
 	}
 	/* the arch outside the CPU: domcapabilities' <arch>, a domain's
 	 * <os><type arch='...'> */
-	if (c->cpu.doc == LC_DOMCAPS && c->depth == 2 &&
+	if (c->cpu.doc == LC_DOMCAPS && c->x.depth == 2 &&
 	    strcmp(el, "arch") == 0) {
 		c->text = LC_T_ARCH;
-		c->cpu.arch_line = cur_line(c);
+		c->cpu.arch_line = fmt_xml_line(&c->x);
 		c->blen = 0;
-	} else if (c->cpu.doc == LC_DOMAIN && c->depth == 3 &&
+	} else if (c->cpu.doc == LC_DOMAIN && c->x.depth == 3 &&
 		   strcmp(el, "type") == 0 && strcmp(c->path[2], "os") == 0 &&
-		   attr(atts, "arch") != NULL) {
+		   fmt_xml_attr(atts, "arch") != NULL) {
 		snprintf(c->cpu.arch, sizeof c->cpu.arch, "%s",
-			 attr(atts, "arch"));
-		c->cpu.arch_line = cur_line(c);
+			 fmt_xml_attr(atts, "arch"));
+		c->cpu.arch_line = fmt_xml_line(&c->x);
 	}
 }
 
@@ -460,16 +431,10 @@ static void text_end(struct lc_ctx *c)
 	char *dst = c->text == LC_T_MODEL    ? c->cpu.model
 		    : c->text == LC_T_VENDOR ? c->cpu.vendor
 					     : c->cpu.arch;
-	size_t s = 0, n = c->blen;
+	size_t s, n = fmt_xml_trim(c->buf, c->blen, &s);
 
-	while (s < n && (c->buf[s] == ' ' || c->buf[s] == '\n' ||
-			 c->buf[s] == '\t' || c->buf[s] == '\r'))
-		s++;
-	while (n > s && (c->buf[n - 1] == ' ' || c->buf[n - 1] == '\n' ||
-			 c->buf[n - 1] == '\t' || c->buf[n - 1] == '\r'))
-		n--;
-	memcpy(dst, c->buf + s, n - s);
-	dst[n - s] = '\0';
+	memcpy(dst, c->buf + s, n);
+	dst[n] = '\0';
 	c->text = LC_T_NONE;
 }
 
@@ -478,24 +443,21 @@ static void XMLCALL lc_end(void *data, const XML_Char *el)
 	struct lc_ctx *c = data;
 
 	(void)el;
-	if (c->failed)
-		return;
 	if (c->text != LC_T_NONE)
 		text_end(c);
-	if (c->depth == c->cdepth)
+	if (c->x.depth == c->cdepth)
 		c->cdepth = 0;
-	c->depth--;
 }
 
 static void XMLCALL lc_chars(void *data, const XML_Char *s, int len)
 {
 	struct lc_ctx *c = data;
 
-	if (c->failed || c->text == LC_T_NONE || len <= 0)
+	if (c->text == LC_T_NONE || len <= 0)
 		return;
 	if (c->blen + (size_t)len >= sizeof c->buf) {
-		lc_fail(c, "element text longer than %d characters",
-			LC_TEXT_MAX - 1);
+		fmt_xml_fail(&c->x, "element text longer than %d characters",
+			     LC_TEXT_MAX - 1);
 		return;
 	}
 	memcpy(c->buf + c->blen, s, (size_t)len);
@@ -561,27 +523,18 @@ static void lc_cpu_free(struct lc_cpu *u)
 	free(u->feat);
 }
 
-/* Parse BUF into C->cpu; -1 and E on a parse error or a refused mode. */
-static int lc_parse(struct lc_ctx *c, const char *buf, size_t len)
+/* Parse BUF, the file NAME, into C->cpu; -1 and E on a parse error or a
+ * refused mode. */
+static int lc_parse(struct lc_ctx *c, const char *buf, size_t len,
+		    const char *name, struct cc_err *e)
 {
-	enum XML_Status st;
+	static const struct fmt_xml_handlers h = {
+		.start = lc_start,
+		.end = lc_end,
+		.chars = lc_chars,
+	};
 
-	c->p = XML_ParserCreate(NULL);
-	if (c->p == NULL)
-		return cc_errf(c->e, "%s: out of memory for the XML parser",
-			       c->name);
-	XML_SetUserData(c->p, c);
-	XML_SetElementHandler(c->p, lc_start, lc_end);
-	XML_SetCharacterDataHandler(c->p, lc_chars);
-	st = XML_Parse(c->p, buf, (int)len, 1);
-	if (st != XML_STATUS_OK && !c->failed) {
-		cc_errf(c->e, "%s:%lu: invalid XML: %s", c->name,
-			(unsigned long)XML_GetCurrentLineNumber(c->p),
-			XML_ErrorString(XML_GetErrorCode(c->p)));
-		c->failed = 1;
-	}
-	XML_ParserFree(c->p);
-	return c->failed ? -1 : 0;
+	return fmt_xml_parse(&c->x, &h, c, buf, len, name, e);
 }
 
 /* ------------------------------------------------------------ resolving */
@@ -592,7 +545,7 @@ static int lc_check(const struct lc_ctx *c)
 	const struct lc_cpu *u = &c->cpu;
 
 	if (!u->found)
-		return cc_errf(c->e, "%s:%lu: %s", c->name, c->root_line,
+		return cc_errf(c->x.e, "%s:%lu: %s", c->x.name, c->root_line,
 			       u->doc == LC_DOMAIN
 				       ? "the domain has no <cpu>: the guest "
 					 "gets QEMU's default model (qemu64 on "
@@ -603,12 +556,13 @@ static int lc_check(const struct lc_ctx *c)
 					 "these domain capabilities");
 	if (u->arch[0] != '\0' && strcmp(u->arch, "x86_64") != 0 &&
 	    strcmp(u->arch, "i686") != 0)
-		return cc_errf(c->e,
+		return cc_errf(c->x.e,
 			       "%s:%lu: arch '%s': only x86 (x86_64, i686) "
 			       "CPUs have CPUID",
-			       c->name, u->arch_line, u->arch);
+			       c->x.name, u->arch_line, u->arch);
 	if (u->model[0] == '\0')
-		return cc_errf(c->e, "%s:%lu: %s names no <model>%s", c->name,
+		return cc_errf(c->x.e, "%s:%lu: %s names no <model>%s",
+			       c->x.name,
 			       u->model_line ? u->model_line : u->line,
 			       lc_doc_what[u->doc],
 			       u->doc == LC_DOMAIN || u->doc == LC_BARE
@@ -639,11 +593,11 @@ static struct cc_set *lc_model_set(const struct lc_ctx *c, char *resolved,
 
 	for (i = 0; i < sizeof lc_libvirt_only / sizeof lc_libvirt_only[0]; i++)
 		if (strcmp(u->model, lc_libvirt_only[i]) == 0)
-			return cc_errf(c->e,
+			return cc_errf(c->x.e,
 				       "%s:%lu: CPU model '%s' is libvirt's "
 				       "own: QEMU 7.2 has no such model, so "
 				       "cpucompat bundles none",
-				       c->name, u->model_line, u->model),
+				       c->x.name, u->model_line, u->model),
 			       NULL;
 	p = profile_names_find_qemu(u->model, &e2);
 	if (p == NULL) {
@@ -651,18 +605,18 @@ static struct cc_set *lc_model_set(const struct lc_ctx *c, char *resolved,
 		why = strncmp(e2.msg, "qemu:", 5) == 0 && strstr(e2.msg, ": ")
 			      ? strstr(e2.msg, ": ") + 2
 			      : e2.msg;
-		return cc_errf(c->e, "%s:%lu: unknown CPU model '%s': %s",
-			       c->name, u->model_line, u->model, why),
+		return cc_errf(c->x.e, "%s:%lu: unknown CPU model '%s': %s",
+			       c->x.name, u->model_line, u->model, why),
 		       NULL;
 	}
 	snprintf(label, sizeof label, "profile:%s", p->name);
 	m = fmt_load_buffer(p->text, p->len, label, NULL, NULL, &e2);
 	if (m == NULL)
-		return cc_errf(c->e, "%s:%lu: model '%s': %s", c->name,
+		return cc_errf(c->x.e, "%s:%lu: model '%s': %s", c->x.name,
 			       u->model_line, u->model, e2.msg),
 		       NULL;
 	snprintf(resolved, n, "%s", p->name);
-	s = cc_set_new(c->name, CC_KIND_PROFILE);
+	s = cc_set_new(c->x.name, CC_KIND_PROFILE);
 	s->uncovered = m->uncovered;
 	for (i = 0; i < m->n; i++) {
 		struct cc_leaf *l = cc_set_put(s, m->leaves[i].leaf,
@@ -730,10 +684,10 @@ static int lc_apply_identity(const struct lc_ctx *c, struct cc_set *s)
 		if (strcmp(u->vendor, vendors[i].name) == 0)
 			id = vendors[i].id;
 	if (u->vendor[0] && id == NULL)
-		return cc_errf(c->e,
+		return cc_errf(c->x.e,
 			       "%s:%lu: unknown vendor '%s' (libvirt knows "
 			       "Intel, AMD and Hygon)",
-			       c->name, u->vendor_line, u->vendor);
+			       c->x.name, u->vendor_line, u->vendor);
 	if (id != NULL) {
 		lc_fix_bits(s, 0, CC_EBX, UINT32_MAX, le32(id));
 		lc_fix_bits(s, 0, CC_EDX, UINT32_MAX, le32(id + 4));
@@ -751,7 +705,7 @@ static int lc_apply_identity(const struct lc_ctx *c, struct cc_set *s)
 	if (u->has_phys)
 		lc_fix_bits(s, 0x80000008u, CC_EAX, 0xff,
 			    (uint32_t)u->phys_bits);
-	return cc_set_finish(s, c->e);
+	return cc_set_finish(s, c->x.e);
 }
 
 /* Leave F's bit in S to the host. */
@@ -778,10 +732,10 @@ static const struct cc_field *lc_feature_field(const struct lc_ctx *c,
 		f = qemu_feature_find(d, x->name, 0);
 	if (f != NULL)
 		return f;
-	return cc_errf(c->e,
+	return cc_errf(c->x.e,
 		       "%s:%lu: unknown CPU feature '%s' (not a QEMU or "
 		       "libvirt feature name cpucompat knows)",
-		       c->name, x->line, x->name),
+		       c->x.name, x->line, x->name),
 	       NULL;
 }
 
@@ -801,10 +755,10 @@ static int lc_apply_features(const struct lc_ctx *c, const struct cc_defs *d,
 			return -1;
 		for (j = 0; j < i; j++)
 			if (fixed[j] == f)
-				return cc_errf(c->e,
+				return cc_errf(c->x.e,
 					       "%s:%lu: feature '%s' is named "
 					       "twice (also line %lu)",
-					       c->name, x->line, x->name,
+					       c->x.name, x->line, x->name,
 					       u->feat[j].line);
 		fixed[i] = f;
 		if (x->policy == LC_OPTIONAL) {
@@ -815,8 +769,8 @@ static int lc_apply_features(const struct lc_ctx *c, const struct cc_defs *d,
 				       x->policy == LC_REQUIRE ||
 					       x->policy == LC_FORCE,
 				       &e2) < 0)
-			return cc_errf(c->e, "%s:%lu: feature '%s': %s",
-				       c->name, x->line, x->name, e2.msg);
+			return cc_errf(c->x.e, "%s:%lu: feature '%s': %s",
+				       c->x.name, x->line, x->name, e2.msg);
 	}
 	return 0;
 }
@@ -848,7 +802,7 @@ static void lc_apply_minimum(const struct lc_ctx *c, const struct cc_defs *d,
 		    "%s: match='minimum': libvirt may give the guest more "
 		    "features than the XML names; those bits are left to the "
 		    "host",
-		    c->name);
+		    c->x.name);
 }
 
 static void lc_meta(const struct lc_ctx *c, struct cc_set *s,
@@ -912,12 +866,8 @@ static struct cc_set *libvirt_cpu_read(const char *buf, size_t len,
 		return cc_errf(e, "%s: no CPU %d: the file describes one CPU",
 			       name, opts->cpu),
 		       NULL;
-	if (len > INT32_MAX)
-		return cc_errf(e, "%s: file too large", name), NULL;
 	memset(&c, 0, sizeof c);
-	c.name = name;
-	c.e = e;
-	if (lc_parse(&c, buf, len) == 0)
+	if (lc_parse(&c, buf, len, name, e) == 0)
 		s = lc_resolve(&c);
 	lc_cpu_free(&c.cpu);
 	return s;
@@ -1052,22 +1002,6 @@ static const char *lv_vendor(enum cc_vendor v)
 	default:
 		return NULL;
 	}
-}
-
-/* Comment text safe inside <!-- -->: no "--", no trailing '-'. */
-static void lv_comment(struct cc_buf *b, const char *t)
-{
-	size_t i, n = strlen(t);
-
-	cc_buf_puts(b, "<!-- ");
-	for (i = 0; i < n; i++) {
-		char ch = t[i];
-
-		if (ch == '-' && (i + 1 == n || t[i + 1] == '-'))
-			ch = '_';
-		cc_buf_add(b, &ch, 1);
-	}
-	cc_buf_puts(b, " -->\n");
 }
 
 /*
@@ -1235,7 +1169,7 @@ static void lv_header(struct cc_buf *b, const struct cc_set *s,
 			      "; libvirt 9.0 has no name for it: written as "
 			      "%s (QEMU's %s) with the features below",
 			      o->lname, o->lver);
-	lv_comment(b, t.data);
+	fmt_xml_comment(b, t.data);
 	cc_buf_free(&t);
 	cc_buf_printf(&t,
 		      "every CPUID and MSR feature libvirt 9.0 knows is "
@@ -1243,13 +1177,13 @@ static void lv_header(struct cc_buf *b, const struct cc_set *s,
 		      "(%zu), disabled (%zu) or, left to the host, optional "
 		      "(%zu), whatever libvirt's cpu_map puts in the model",
 		      o->nrequire, o->ndisable, o->noptional);
-	lv_comment(b, t.data);
+	fmt_xml_comment(b, t.data);
 	cc_buf_free(&t);
 	lv_unsaid(s, d, o, &no);
 	if (no.len) {
 		cc_buf_printf(&t, "not expressible in libvirt XML: %s",
 			      no.data);
-		lv_comment(b, t.data);
+		fmt_xml_comment(b, t.data);
 		cc_buf_free(&t);
 	}
 	cc_buf_free(&no);
