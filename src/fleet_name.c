@@ -4,9 +4,15 @@
  * becomes "Intel Xeon Gold 6148"), followed by what it lacks next to the
  * other classes of the same brand ("-hle -rtm -md_clear"): hosts of one
  * model differ mostly by what firmware, microcode or the kernel turned
- * off.  Separately, each class gets the richest bundled profile it can
- * run (by cc_diff, as `check profile:NAME HOST` judges), the nearest
- * named CPU model a scheduler or a person knows it by.
+ * off; the projections of a brand's classes are merged once, into the
+ * OR and AND of their values per key, from which each class reads what
+ * it lacks and where its siblings differ.  Separately, each class gets
+ * the richest bundled profile it can run (by cc_diff, as `check
+ * profile:NAME HOST` judges), the nearest named CPU model a scheduler or
+ * a person knows it by, and, for `fleet`, the list of every bundled
+ * profile it runs.  Profiles are tried richest first, so a caller that
+ * wants only the nearest one (matrix's legend) stops at the first
+ * profile a class runs.
  */
 #include "config.h"
 
@@ -142,32 +148,34 @@ static int cmp_ukey(const void *pa, const void *pb)
 	return (a->reg > b->reg) - (a->reg < b->reg);
 }
 
-/* Values of non-flag fields at key U where class K differs from a
- * sibling (SIB[0..NSIB)), as " name=value", into B. */
-static void name_values(const struct cc_fleet *f, size_t k, const size_t *sib,
-			size_t nsib, const struct ukey *u, unsigned vendor,
-			struct cc_buf *b, size_t *count)
+/* A key of a brand's projections: the OR and the AND of its classes'
+ * values there (a class without the key counts as 0). */
+struct bkey {
+	uint32_t leaf, sub, reg, any, all;
+};
+
+/* Values of non-flag fields at key U where class K differs from another
+ * class of its brand, as " name=value", into B.  Some class differs from
+ * K in a field exactly when the brand's classes disagree on one of its
+ * bits (K is one of them). */
+static void name_values(const struct cc_fleet *f, size_t k,
+			const struct bkey *u, unsigned vendor, struct cc_buf *b,
+			size_t *count)
 {
-	const struct fleet_class *c = &f->classes[k];
-	uint32_t cv = view_value(c, u->leaf, u->sub, u->reg);
-	size_t fb, fe, i, j;
+	uint32_t cv = view_value(&f->classes[k], u->leaf, u->sub, u->reg);
+	uint32_t disagree = u->any ^ u->all;
+	size_t fb, fe, i;
 
 	cc_defs_range(f->d, u->leaf, (int)u->reg, &fb, &fe);
-	for (i = fb; i < fe; i++) {
+	for (i = fb; i < fe && disagree; i++) {
 		const struct cc_field *fl = &f->d->fields[i];
 		uint32_t m = cc_field_mask(fl);
 
-		if (fl->rule == CC_RULE_SUBSET ||
+		if (fl->rule == CC_RULE_SUBSET || !(disagree & m) ||
 		    !cc_field_applies(fl, u->sub, vendor) ||
 		    !fleet_seen(f->d, fl, u->leaf, u->sub, (int)u->reg, m))
 			continue;
-		for (j = 0; j < nsib; j++)
-			if ((view_value(&f->classes[sib[j]], u->leaf, u->sub,
-					u->reg) ^
-			     cv) &
-			    m)
-				break;
-		if (j < nsib && (*count)++ < MAX_NAMED)
+		if ((*count)++ < MAX_NAMED)
 			cc_buf_printf(b, " %s=%u", fl->name,
 				      (cv & m) >> fl->lo);
 	}
@@ -191,44 +199,63 @@ static void add_keys(struct ukey **u, size_t *n, size_t *cap,
 	}
 }
 
-/* What class K lacks that another class of its brand has (the union of
- * the siblings' projections, less K's own), then the values it has where
- * siblings differ ("stepping=7"), into B. */
-static void lacks(const struct cc_fleet *f, size_t k, struct cc_buf *b)
+/* The keys of the projections of classes MEM[0..NMEM) (one brand), in
+ * key order, into *NK. */
+static struct bkey *brand_keys(const struct cc_fleet *f, const size_t *mem,
+			       size_t nmem, size_t *nk)
+{
+	struct ukey *u = NULL;
+	struct bkey *bk;
+	size_t n = 0, cap = 0, i, x, have;
+
+	for (i = 0; i < nmem; i++)
+		add_keys(&u, &n, &cap, &f->classes[mem[i]]);
+	if (n > 1)
+		qsort(u, n, sizeof *u, cmp_ukey);
+	bk = cc_xmalloc((n + 1) * sizeof *bk);
+	*nk = 0;
+	for (i = 0; i < n; i = x) {
+		struct bkey *k = &bk[(*nk)++];
+
+		k->leaf = u[i].leaf;
+		k->sub = u[i].sub;
+		k->reg = u[i].reg;
+		k->any = 0;
+		k->all = UINT32_MAX;
+		for (x = i; x < n && cmp_ukey(&u[x], &u[i]) == 0; x++) {
+			k->any |= u[x].v;
+			k->all &= u[x].v;
+		}
+		/* a projection holds a key once */
+		have = x - i;
+		if (have < nmem)
+			k->all = 0;
+	}
+	free(u);
+	return bk;
+}
+
+/* What class K lacks that another class of its brand has (the brand's
+ * OR less K's own), then the values it has where the brand's classes
+ * differ ("stepping=7"), over the brand's keys U[0..N), into B. */
+static void lacks(const struct cc_fleet *f, size_t k, const struct bkey *u,
+		  size_t n, struct cc_buf *b)
 {
 	const struct fleet_class *c = &f->classes[k];
 	unsigned vendor = c->rep->vendor == CC_VENDOR_OTHER ? 0
 							    : c->rep->vendor;
-	struct ukey *u = NULL;
-	size_t *sib = cc_xmalloc(f->nclasses * sizeof *sib);
-	size_t n = 0, cap = 0, nsib = 0, i, x, count = 0;
+	size_t i, count = 0;
 
-	for (i = 0; i < f->nclasses; i++)
-		if (i != k && strcmp(f->classes[i].brand, c->brand) == 0)
-			sib[nsib++] = i;
-	for (i = 0; i < nsib; i++)
-		add_keys(&u, &n, &cap, &f->classes[sib[i]]);
-	if (nsib)
-		add_keys(&u, &n, &cap, c);
-	if (n > 1)
-		qsort(u, n, sizeof *u, cmp_ukey);
-	for (i = 0; i < n; i = x) {
-		uint32_t v = 0, miss;
+	for (i = 0; i < n; i++) {
+		uint32_t miss = u[i].any &
+				~view_value(c, u[i].leaf, u[i].sub, u[i].reg);
 
-		for (x = i; x < n && cmp_ukey(&u[x], &u[i]) == 0; x++)
-			v |= u[x].v;
-		miss = v & ~view_value(c, u[i].leaf, u[i].sub, u[i].reg);
 		if (miss)
 			name_bits(f->d, vendor, u[i].leaf, u[i].sub,
 				  (int)u[i].reg, miss, b, &count);
 	}
-	for (i = 0; i < n; i = x) {
-		for (x = i; x < n && cmp_ukey(&u[x], &u[i]) == 0; x++)
-			;
-		name_values(f, k, sib, nsib, &u[i], vendor, b, &count);
-	}
-	free(u);
-	free(sib);
+	for (i = 0; i < n; i++)
+		name_values(f, k, &u[i], vendor, b, &count);
 	if (count > MAX_NAMED)
 		cc_buf_printf(b, " +%zu more", count - MAX_NAMED);
 }
@@ -245,58 +272,157 @@ static size_t richness(const struct cc_set *p)
 	return n;
 }
 
-/* The richest bundled profile each class can run. */
-static void nearest_profiles(struct cc_fleet *f)
-{
-	size_t i, k;
+/* A bundled profile, loaded, with its place in cc_builtin_profiles. */
+struct bundled {
+	struct cc_set *p;
+	size_t rich; /* richness(p) */
+	size_t idx;
+};
 
-	for (i = 0; cc_builtin_profiles[i].name; i++) {
+/* Richest first; among equals, the first in cc_builtin_profiles (the
+ * one a walk in table order keeping only richer ones would keep). */
+static int cmp_bundled(const void *pa, const void *pb)
+{
+	const struct bundled *a = pa, *b = pb;
+
+	if (a->rich != b->rich)
+		return a->rich > b->rich ? -1 : 1;
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/* Every bundled profile that loads, in cmp_bundled order, into *N. */
+static struct bundled *load_bundled(size_t *n)
+{
+	struct bundled *b;
+	size_t i, total = 0;
+
+	while (cc_builtin_profiles[total].name)
+		total++;
+	b = cc_xmalloc((total + 1) * sizeof *b);
+	*n = 0;
+	for (i = 0; i < total; i++) {
 		const struct cc_embedded *em = &cc_builtin_profiles[i];
 		struct fmt_opts fo = {-1, 0};
 		struct cc_err e;
 		struct cc_set *p = fmt_load_buffer(em->text, em->len, em->name,
 						   NULL, &fo, &e);
-		size_t rich;
 
 		if (p == NULL)
 			continue;
-		rich = richness(p);
-		for (k = 0; k < f->nclasses; k++) {
-			struct fleet_class *c = &f->classes[k];
-			struct cc_report *r;
-
-			if (fleet_surely_blocked(f, p, c->rep))
-				continue;
-			r = cc_diff(p, c->rep, f->d, fleet_diff_opts());
-			if (r->verdict != CC_VERDICT_INCOMPATIBLE &&
-			    i < FLEET_MAX_PROFILES)
-				c->runs[i / 64] |= 1ull << (i % 64);
-			if (r->verdict != CC_VERDICT_INCOMPATIBLE &&
-			    (c->profile == NULL ||
-			     rich > c->profile_richness)) {
-				c->profile = em->name;
-				c->profile_richness = rich;
-			}
-			cc_report_free(r);
-		}
-		cc_set_free(p);
+		b[*n].p = p;
+		b[*n].rich = richness(p);
+		b[(*n)++].idx = i;
 	}
+	qsort(b, *n, sizeof *b, cmp_bundled);
+	return b;
 }
 
-void fleet_name_classes(struct cc_fleet *f)
+static void free_bundled(struct bundled *b, size_t n)
 {
-	size_t k;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cc_set_free(b[i].p);
+	free(b);
+}
+
+/* Can a guest of profile P run on REP, as `check profile:P REP` judges? */
+static int runs_on(struct cc_fleet *f, const struct cc_set *p,
+		   const struct cc_set *rep)
+{
+	struct cc_report *r;
+	int ok;
+
+	/* two known vendors that differ: cc_diff's verdict is incompatible
+	 * whatever else it finds */
+	if (p->vendor != CC_VENDOR_UNKNOWN &&
+	    rep->vendor != CC_VENDOR_UNKNOWN && p->vendor != rep->vendor)
+		return 0;
+	if (fleet_surely_blocked(f, p, rep))
+		return 0;
+	r = cc_diff(p, rep, f->d, fleet_diff_opts());
+	ok = r->verdict != CC_VERDICT_INCOMPATIBLE;
+	cc_report_free(r);
+	return ok;
+}
+
+/*
+ * The richest bundled profile each class can run; with ALL also every
+ * profile it runs (runs[]).  Profiles are tried richest first, so the
+ * first one a class runs is its profile, and without ALL nothing past it
+ * is judged: a class costs the judgements of the richer profiles it
+ * cannot run, most of them settled by fleet_surely_blocked.
+ */
+static void nearest_profiles(struct cc_fleet *f, int all)
+{
+	size_t n, i, k;
+	struct bundled *b = load_bundled(&n);
+
+	for (k = 0; k < f->nclasses; k++) {
+		struct fleet_class *c = &f->classes[k];
+
+		for (i = 0; i < n && (all || c->profile == NULL); i++) {
+			if (!runs_on(f, b[i].p, c->rep))
+				continue;
+			if (all && b[i].idx < FLEET_MAX_PROFILES)
+				c->runs[b[i].idx / 64] |= 1ull
+							  << (b[i].idx % 64);
+			if (c->profile == NULL) {
+				c->profile = cc_builtin_profiles[b[i].idx].name;
+				c->profile_richness = b[i].rich;
+			}
+		}
+	}
+	free_bundled(b, n);
+}
+
+/* Brand and name of every class; the keys of a brand's projections are
+ * merged once for all its classes. */
+static void name_all(struct cc_fleet *f)
+{
+	size_t *mem = cc_xmalloc((f->nclasses + 1) * sizeof *mem);
+	char *done = cc_xcalloc(f->nclasses + 1, 1);
+	size_t k, i, nmem, nk;
 
 	for (k = 0; k < f->nclasses; k++)
 		f->classes[k].brand = brand_of(f->classes[k].rep);
 	for (k = 0; k < f->nclasses; k++) {
-		struct cc_buf b;
+		struct bkey *u = NULL;
 
-		cc_buf_init(&b);
-		cc_buf_puts(&b, f->classes[k].brand);
-		lacks(f, k, &b);
-		f->classes[k].name = cc_xstrdup(b.data);
-		cc_buf_free(&b);
+		if (done[k])
+			continue;
+		for (i = k, nmem = 0; i < f->nclasses; i++)
+			if (!done[i] && strcmp(f->classes[i].brand,
+					       f->classes[k].brand) == 0) {
+				mem[nmem++] = i;
+				done[i] = 1;
+			}
+		nk = 0;
+		if (nmem > 1)
+			u = brand_keys(f, mem, nmem, &nk);
+		for (i = 0; i < nmem; i++) {
+			struct cc_buf b;
+
+			cc_buf_init(&b);
+			cc_buf_puts(&b, f->classes[mem[i]].brand);
+			lacks(f, mem[i], u, nk, &b);
+			f->classes[mem[i]].name = cc_xstrdup(b.data);
+			cc_buf_free(&b);
+		}
+		free(u);
 	}
-	nearest_profiles(f);
+	free(done);
+	free(mem);
+}
+
+void fleet_name_classes(struct cc_fleet *f)
+{
+	name_all(f);
+	nearest_profiles(f, 1);
+}
+
+void fleet_name_classes_nearest(struct cc_fleet *f)
+{
+	name_all(f);
+	nearest_profiles(f, 0);
 }

@@ -9,8 +9,14 @@
 #include "fleet.h"
 
 /* Name every class (fleet_name.c): brand, what it lacks next to the
- * other classes of its brand, the richest bundled profile it runs. */
+ * other classes of its brand, the richest bundled profile it runs, and
+ * every bundled profile it runs (runs[]). */
 void fleet_name_classes(struct cc_fleet *f);
+
+/* The same without runs[] (left as it was): brand, name and the richest
+ * bundled profile only, which judges only the profiles richer than it;
+ * for a legend that names a class and its profile (matrix). */
+void fleet_name_classes_nearest(struct cc_fleet *f);
 
 /* One baseline per vendor and its removal gains (fleet_base.c). */
 int fleet_vendor_baselines(struct cc_fleet *f, struct cc_err *e);

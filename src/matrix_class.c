@@ -270,7 +270,7 @@ void cc_matrix_classes_name(struct cc_matrix_classes *g)
 	size_t k;
 
 	if (p->fleet != NULL && p->fleet->nclasses > 0 && !p->named)
-		fleet_name_classes(p->fleet);
+		fleet_name_classes_nearest(p->fleet);
 	p->named = 1;
 	for (k = 0; k < g->nclasses; k++) {
 		struct cc_matrix_class *c = &g->classes[k];

@@ -5,7 +5,9 @@
  * guest and the raw view; hosts that differ only in APIC IDs share a
  * class in the guest view and not in the raw view; profiles are never
  * merged; members are listed in source order; classes are named as the
- * fleet names them.
+ * fleet names them, and their nearest profile (tried richest first,
+ * fleet_name.c) is the richest bundled profile `check` lets run, the
+ * first in the table among equals, as judging every profile finds it.
  */
 #include "config.h"
 
@@ -15,9 +17,14 @@
 #include <string.h>
 
 #include "cc_buf.h"
+#include "cc_report.h"
 #include "check_common.h"
 #include "defs.h"
+#include "diff.h"
+#include "fleet.h"
+#include "fleet_priv.h"
 #include "fleet_synth.h"
+#include "fmt.h"
 #include "guest.h"
 #include "matrix.h"
 #include "source.h"
@@ -178,6 +185,116 @@ START_TEST(equal_raw_dumps_share_a_class)
 }
 END_TEST
 
+/* Recorded CPUs of every vendor, for the judgements of every bundled
+ * profile (84 x these cc_diff runs); the last two run two profiles of
+ * equal richness (Skylake-Server-v1 and -v2, Icelake-Server-v5 and
+ * -v6), where the first in the table wins. */
+static const char *const named[] = {
+	"xeon-gold-6148",  "xeon-platinum-8268", "xeon-e5-2650-v4",
+	"atom-p5362",      "epyc-7502",          "epyc-7713",
+	"ryzen-9-9950x",   "hygon-c86-7185",     "xeon-gold-6130",
+	"ice-lake-server",
+};
+#define NNAMED (sizeof named / sizeof *named)
+
+static size_t set_bits(const struct cc_set *p)
+{
+	size_t n = 0, i;
+	int r;
+
+	for (i = 0; i < p->n; i++)
+		for (r = 0; r < CC_NREGS; r++)
+			n += (size_t)__builtin_popcount(p->leaves[i].reg[r] &
+							p->leaves[i].known[r]);
+	return n;
+}
+
+/* Which bundled profiles a guest view of REP runs, by cc_diff alone, into
+ * RUNS; returns the richest (the first in the table among equals), or
+ * NULL. */
+static const char *judge_all(const struct cc_set *rep, uint64_t *runs)
+{
+	static const struct cc_diff_opts o = {.view = CC_VIEW_GUEST};
+	const char *best = NULL;
+	size_t i, rich = 0;
+
+	for (i = 0; cc_builtin_profiles[i].name; i++) {
+		const struct cc_embedded *em = &cc_builtin_profiles[i];
+		struct fmt_opts fo = {-1, 0};
+		struct cc_err e;
+		struct cc_set *p = fmt_load_buffer(em->text, em->len, em->name,
+						   NULL, &fo, &e);
+		struct cc_report *r;
+
+		ck_assert_msg(p != NULL, "%s: %s", em->name, e.msg);
+		r = cc_diff(p, rep, cc_defs_builtin(), &o);
+		if (r->verdict != CC_VERDICT_INCOMPATIBLE) {
+			runs[i / 64] |= 1ull << (i % 64);
+			if (best == NULL || set_bits(p) > rich) {
+				best = em->name;
+				rich = set_bits(p);
+			}
+		}
+		cc_report_free(r);
+		cc_set_free(p);
+	}
+	return best;
+}
+
+START_TEST(nearest_profile_is_the_richest_that_runs)
+{
+	const struct cc_defs *d = cc_defs_builtin();
+	struct cc_matrix_classes *g = cc_matrix_classes_new(d, CC_VIEW_GUEST);
+	struct cc_fleet *full = cc_fleet_new(d), *near = cc_fleet_new(d);
+	size_t i, k, some = 0;
+
+	for (i = 0; i < NNAMED; i++) {
+		struct cc_err e;
+
+		cc_matrix_classes_add(g, cct_cpu(named[i]), named[i]);
+		ck_assert_int_eq(cc_fleet_add(full, cct_cpu(named[i]), NULL,
+					      &e),
+				 0);
+		ck_assert_int_eq(cc_fleet_add(near, cct_cpu(named[i]), NULL,
+					      &e),
+				 0);
+	}
+	ck_assert_uint_eq(g->nclasses, NNAMED);
+	ck_assert_uint_eq(full->nclasses, NNAMED);
+	cc_matrix_classes_name(g);
+	fleet_name_classes(full);
+	fleet_name_classes_nearest(near);
+	for (k = 0; k < NNAMED; k++) {
+		uint64_t runs[FLEET_MAX_PROFILES / 64] = {0};
+		const char *best = judge_all(full->classes[k].rep, runs);
+		const char *got = g->classes[k].profile;
+
+		ck_assert_msg(best == got ||
+				      (best && got && strcmp(best, got) == 0),
+			      "%s: matrix names %s, every judgement %s",
+			      named[k], got ? got : "none",
+			      best ? best : "none");
+		ck_assert_ptr_eq(full->classes[k].profile, got);
+		ck_assert_ptr_eq(near->classes[k].profile, got);
+		ck_assert_str_eq(near->classes[k].name, full->classes[k].name);
+		ck_assert_str_eq(g->classes[k].name, full->classes[k].name);
+		/* fleet lists every profile it runs; matrix needs none */
+		ck_assert_mem_eq(full->classes[k].runs, runs, sizeof runs);
+		for (i = 0; i < FLEET_MAX_PROFILES / 64; i++)
+			ck_assert_uint_eq(near->classes[k].runs[i], 0);
+		some += got != NULL;
+	}
+	/* the brief's own example, and most recorded CPUs run one */
+	ck_assert_str_eq(g->classes[0].profile, "Skylake-Server-v1");
+	ck_assert_str_eq(g->classes[NNAMED - 2].profile, "Skylake-Server-v1");
+	ck_assert_str_eq(g->classes[NNAMED - 1].profile, "Icelake-Server-v5");
+	ck_assert_uint_gt(some, NNAMED / 2);
+	cc_fleet_free(full);
+	cc_fleet_free(near);
+	cc_matrix_classes_free(g);
+}
+END_TEST
+
 static Suite *matrix_suite(void)
 {
 	Suite *s = suite_create("matrix");
@@ -187,6 +304,7 @@ static Suite *matrix_suite(void)
 	tcase_add_test(tc, class_cells_expand_to_hosts);
 	tcase_add_test(tc, apic_ids_split_only_raw_classes);
 	tcase_add_test(tc, equal_raw_dumps_share_a_class);
+	tcase_add_test(tc, nearest_profile_is_the_richest_that_runs);
 	suite_add_tcase(s, tc);
 	return s;
 }
