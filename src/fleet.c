@@ -220,7 +220,9 @@ size_t fleet_guest_view(struct cc_fleet *f, const struct cc_set *s,
 			for (c = 0; c < k->ncapped[r]; c++)
 				v = capped_value(k->capped[r][c], l->reg[r], v);
 
-			if (v == 0)
+			/* a zero MSR is known, an absent one unknown
+			 * (cc_set_reg): they must not share a class */
+			if (v == 0 && !CC_IS_MSR(l->leaf))
 				continue;
 			(*out)[n++] = l->leaf;
 			(*out)[n++] = l->first;

@@ -167,7 +167,10 @@ static void fill_vector(const struct cc_matrix *m, const struct cc_set *s,
 					s->leaves[e].leaf == sl->leaf &&
 					s->leaves[e].first == sl->sub;
 			v = c->present[i] ? s->leaves[e].reg[sl->reg] : 0;
-			k = UINT32_MAX;
+			/* a dump says nothing of an MSR it does not carry
+			 * (cc_set_reg): unknown, as diff.c judges it */
+			k = c->present[i] || !CC_IS_MSR(sl->leaf) ? UINT32_MAX
+								  : 0;
 		} else {
 			const struct cc_leaf *l =
 				cc_set_get(s, sl->leaf, sl->sub);

@@ -123,6 +123,28 @@ START_TEST(classes_are_distinct_views)
 }
 END_TEST
 
+/* A host whose IA32_ARCH_CAPABILITIES reads 0 (affected by all of it) and
+ * one whose dump carries no MSRs (unknown) are not one class: a guest
+ * with mds-no may go to the second as far as anyone knows, not to the
+ * first. */
+START_TEST(zero_msr_is_not_unknown_msr)
+{
+	struct cc_fleet *f = cc_fleet_new(cc_defs_builtin());
+	struct cc_set *m = cpu("xeon-gold-6148"), *z = cc_set_dup(m);
+	struct cc_set *u = cc_set_dup(m), *g = cc_set_dup(m);
+	struct cc_err e;
+
+	cc_set_put_msr(z, 0x10a, 0);
+	cc_set_put_msr(g, 0x10a, 0x2b); /* rdcl-no ibrs-all ... mds-no */
+	ck_assert_int_eq(cc_fleet_add(f, z, "zero", &e), 0);
+	ck_assert_int_eq(cc_fleet_add(f, u, "unknown", &e), 0);
+	ck_assert_int_eq(cc_fleet_add(f, g, "guest", &e), 0);
+	ck_assert_uint_eq(f->nclasses, 3);
+	cc_set_free(m);
+	cc_fleet_free(f);
+}
+END_TEST
+
 START_TEST(apic_ids_do_not_split)
 {
 	struct cc_fleet *f = cc_fleet_new(cc_defs_builtin());
@@ -541,6 +563,7 @@ static Suite *fleet_suite(void)
 	tc = tcase_create("classes");
 	tcase_add_test(tc, classes_are_distinct_views);
 	tcase_add_test(tc, apic_ids_do_not_split);
+	tcase_add_test(tc, zero_msr_is_not_unknown_msr);
 	tcase_add_test(tc, quick_test_agrees_with_check);
 	tcase_add_test(tc, class_members_are_compatible);
 	suite_add_tcase(s, tc);
