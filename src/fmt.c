@@ -33,6 +33,14 @@ const struct fmt *const fmt_table[] = {
 	&fmt_libvirt_cpu, NULL,
 };
 
+int fmt_one_cpu(const struct fmt_opts *opts, const char *name, struct cc_err *e)
+{
+	if (opts != NULL && opts->cpu > 0)
+		return cc_errf(e, "%s: no CPU %d: the file describes one CPU",
+			       name, opts->cpu);
+	return 0;
+}
+
 const struct fmt *fmt_find(const char *name)
 {
 	size_t i;

@@ -42,6 +42,12 @@ extern const struct fmt *const fmt_table[];
 
 const struct fmt *fmt_find(const char *name);
 
+/* For readers of files that describe one CPU: 0 when OPTS asks for no
+ * particular CPU or for CPU 0, else -1 and E ("NAME: no CPU N: the file
+ * describes one CPU"). */
+int fmt_one_cpu(const struct fmt_opts *opts, const char *name,
+		struct cc_err *e);
+
 /* Load a file ("-" = stdin).  FORMAT NULL = detect from content. */
 struct cc_set *fmt_load_file(const char *path, const char *format,
 			     const struct fmt_opts *opts, struct cc_err *e);

@@ -98,10 +98,8 @@ static int member_u32(const cJSON *obj, const char *key, int optional,
 static cJSON *parse_one_cpu(const char *buf, size_t len, const char *name,
 			    const struct fmt_opts *opts, struct cc_err *e)
 {
-	if (opts != NULL && opts->cpu > 0)
-		return cc_errf(e, "%s: no CPU %d: the file describes one CPU",
-			       name, opts->cpu),
-		       NULL;
+	if (fmt_one_cpu(opts, name, e) < 0)
+		return NULL;
 	return cc_json_parse(buf, len, name, e);
 }
 

@@ -325,10 +325,8 @@ static struct cc_set *fc_read(const char *buf, size_t len, const char *name,
 	struct fc_ctx c;
 	size_t bad;
 
-	if (opts != NULL && opts->cpu > 0)
-		return cc_errf(e, "%s: no CPU %d: the file describes one CPU",
-			       name, opts->cpu),
-		       NULL;
+	if (fmt_one_cpu(opts, name, e) < 0)
+		return NULL;
 	root = cc_json_parse(buf, len, name, e);
 	if (root == NULL)
 		return NULL;

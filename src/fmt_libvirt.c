@@ -175,10 +175,8 @@ static struct cc_set *libvirt_read(const char *buf, size_t len,
 	struct lv_ctx c;
 	size_t bad;
 
-	if (opts != NULL && opts->cpu > 0)
-		return cc_errf(e, "%s: no CPU %d: the file describes one CPU",
-			       name, opts->cpu),
-		       NULL;
+	if (fmt_one_cpu(opts, name, e) < 0)
+		return NULL;
 	memset(&c, 0, sizeof c);
 	c.s = cc_set_new(name, CC_KIND_DUMP);
 	fmt_stage_init(&c.stage);

@@ -862,10 +862,8 @@ static struct cc_set *libvirt_cpu_read(const char *buf, size_t len,
 	struct lc_ctx c;
 	struct cc_set *s = NULL;
 
-	if (opts != NULL && opts->cpu > 0)
-		return cc_errf(e, "%s: no CPU %d: the file describes one CPU",
-			       name, opts->cpu),
-		       NULL;
+	if (fmt_one_cpu(opts, name, e) < 0)
+		return NULL;
 	memset(&c, 0, sizeof c);
 	if (lc_parse(&c, buf, len, name, e) == 0)
 		s = lc_resolve(&c);
