@@ -247,6 +247,10 @@ dump "overlapping adjustments" "d7.json: adjustments\[1\]\[0\]: leaf 0x00000000 
 
 # --- other structural errors, one per reader
 dump "no such CPU" "r.txt: no CPU 5 in this file: it has 1 CPU" --cpu 5 r.txt
+for f in v.xml c.json f.json; do
+	dump "no CPU 1 in a one-CPU $f" "$f: no CPU 1: the file describes one CPU" \
+		--cpu 1 "$f"
+done
 { cat r.txt; echo "CPU 0:"; } >s1.txt
 dump "CPU header twice" "s1.txt:4: CPU 0 appears twice" s1.txt
 {
