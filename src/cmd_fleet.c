@@ -235,6 +235,9 @@ static int fleet(const struct cmd *self, void *args, const struct cc_defs *d,
 
 	rc = cmd_fleet_load(self, ops, n, &a->c.so, f, &nbad);
 	if (rc == CMD_GO) {
+		/* only the labels list every profile a class runs */
+		if (a->labels)
+			fleet_name_runs(f);
 		cc_buf_init(&b);
 		if (render(a, f, nbad, &b, &e) < 0 ||
 		    cc_buf_save(&b, a->c.output, &e) < 0)

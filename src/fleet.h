@@ -74,8 +74,8 @@ struct fleet_class {
 	char *brand;         /* trimmed brand string, or vendor family/model */
 	const char *profile; /* richest bundled profile it runs, or NULL */
 	size_t profile_richness; /* that profile's fixed set bits */
-	uint64_t runs[FLEET_MAX_PROFILES / 64]; /* bit i: it runs
-						  * cc_builtin_profiles[i] */
+	/* bit i: it runs cc_builtin_profiles[i]; 0 until fleet_name_runs */
+	uint64_t runs[FLEET_MAX_PROFILES / 64];
 	size_t group; /* index of its mutual-migration group */
 };
 
@@ -142,6 +142,14 @@ uint32_t fleet_seen(const struct cc_defs *d, const struct cc_field *fl,
  * the per-vendor baselines, the largest group and the removal gains.
  * -1 and E when a baseline cannot be made. */
 int cc_fleet_analyze(struct cc_fleet *f, struct cc_err *e);
+
+/*
+ * Fill every class's runs[] (each bundled profile it runs, as `check
+ * profile:NAME HOST` judges), which analyze leaves 0: only the node
+ * labels need it.  After cc_fleet_analyze, which found each class's
+ * richest profile; runs[] is rewritten on every call.
+ */
+void fleet_name_runs(struct cc_fleet *f);
 
 /* Can guests of class I run on class J (I == J: yes)?  After analyze. */
 int cc_fleet_reaches(const struct cc_fleet *f, size_t i, size_t j);

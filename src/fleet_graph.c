@@ -169,7 +169,7 @@ int cc_fleet_analyze(struct cc_fleet *f, struct cc_err *e)
 	judge(f);
 	reduce(f);
 	largest_group(f);
-	fleet_name_classes(f);
+	fleet_name_classes_nearest(f);
 	if (fleet_vendor_baselines(f, e) < 0)
 		return -1;
 	f->analyzed = 1;

@@ -113,6 +113,7 @@ static void class_labels(struct cc_buf *b, const struct cc_fleet *f,
 
 	put_label(b, "cpu-vendor.node.kubevirt.io",
 		  vendor_label(c->rep->vendor));
+	/* runs[] is 0 unless fleet_name_runs filled it (cmd_fleet.c) */
 	for (i = 0; i < FLEET_MAX_PROFILES && cc_builtin_profiles[i].name; i++)
 		if (c->runs[i / 64] >> (i % 64) & 1)
 			put_label(b, "cpu-model.node.kubevirt.io",

@@ -9,10 +9,11 @@
  * it lacks and where its siblings differ.  Separately, each class gets
  * the richest bundled profile it can run (by cc_diff, as `check
  * profile:NAME HOST` judges), the nearest named CPU model a scheduler or
- * a person knows it by, and, for `fleet`, the list of every bundled
- * profile it runs.  Profiles are tried richest first, so a caller that
- * wants only the nearest one (matrix's legend) stops at the first
- * profile a class runs.
+ * a person knows it by, and, for `fleet --labels`, the list of every
+ * bundled profile it runs.  Profiles are tried richest first, so a caller
+ * that wants only the nearest one (matrix's legend, fleet's text, JSON
+ * and graph) stops at the first profile a class runs, and the list
+ * (fleet_name_runs) starts at that profile.
  */
 #include "config.h"
 
@@ -425,4 +426,30 @@ void fleet_name_classes_nearest(struct cc_fleet *f)
 {
 	name_all(f);
 	nearest_profiles(f, 0);
+}
+
+void fleet_name_runs(struct cc_fleet *f)
+{
+	size_t n, i, k;
+	struct bundled *b = load_bundled(&n);
+
+	for (k = 0; k < f->nclasses; k++) {
+		struct fleet_class *c = &f->classes[k];
+		int past = 0, it;
+
+		memset(c->runs, 0, sizeof c->runs);
+		/* analyze judged the profiles richer than c->profile (it
+		 * runs none of them) and c->profile (it runs); with no
+		 * profile it runs none */
+		for (i = 0; i < n && c->profile != NULL; i++) {
+			it = cc_builtin_profiles[b[i].idx].name == c->profile;
+			past = past || it;
+			if (!past || b[i].idx >= FLEET_MAX_PROFILES)
+				continue;
+			if (it || runs_on(f, b[i].p, c->rep))
+				c->runs[b[i].idx / 64] |= 1ull
+							  << (b[i].idx % 64);
+		}
+	}
+	free_bundled(b, n);
 }

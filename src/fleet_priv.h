@@ -15,7 +15,8 @@ void fleet_name_classes(struct cc_fleet *f);
 
 /* The same without runs[] (left as it was): brand, name and the richest
  * bundled profile only, which judges only the profiles richer than it;
- * for a legend that names a class and its profile (matrix). */
+ * for what names a class and its profile (matrix's legend, and
+ * cc_fleet_analyze: fleet_name_runs fills runs[] when the labels ask). */
 void fleet_name_classes_nearest(struct cc_fleet *f);
 
 /* One baseline per vendor and its removal gains (fleet_base.c). */

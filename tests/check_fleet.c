@@ -24,6 +24,7 @@
 #include "fleet_synth.h"
 #include "fleet_targets.h"
 #include "fmt.h"
+#include "guest.h"
 
 static struct cc_set *cpu(const char *stem)
 {
@@ -435,6 +436,7 @@ START_TEST(labels_valid)
 		cc_set_free(m);
 	}
 	ck_assert_msg(cc_fleet_analyze(f, &e) == 0, "%s", e.msg);
+	fleet_name_runs(f);
 	cc_buf_init(&b);
 	fleet_labels(&b, f, 0);
 	ck_assert_msg(strstr(b.data,
@@ -463,6 +465,148 @@ START_TEST(labels_valid)
 	ck_assert_uint_gt(labels, 5 * 40);
 	cc_buf_free(&b);
 	cc_fleet_free(f);
+}
+END_TEST
+
+/* fleet_seen of unnamed bits as it was: one cc_guest_judge per bit. */
+static uint32_t seen_bitwise(const struct cc_defs *d, uint32_t leaf,
+			     uint32_t sub, int reg, uint32_t bits)
+{
+	struct cc_judgement j;
+	uint32_t seen = 0;
+	int bit;
+
+	if (d->kvm_rules == NULL)
+		return bits;
+	for (bit = 0; bit < 32; bit++) {
+		if (!(bits >> bit & 1))
+			continue;
+		cc_guest_judge(d, CC_VIEW_GUEST, NULL, leaf, sub, reg,
+			       1u << bit, &j);
+		if (j.unseen == CC_UNSEEN_NONE)
+			seen |= 1u << bit;
+	}
+	return seen;
+}
+
+/* Both ways agree on (LEAF, SUB), every register, for every bit and for
+ * the bits no field names; the number of seen unnamed bits into *NSEEN. */
+static void same_seen(const struct cc_defs *d, uint32_t leaf, uint32_t sub,
+		      size_t *nseen)
+{
+	static const uint32_t probes[] = {UINT32_MAX, 0x80000001u, 0x0000ff00u,
+					  0};
+	int r;
+	size_t i;
+
+	for (r = 0; r < CC_NREGS; r++)
+		for (i = 0; i < sizeof probes / sizeof *probes; i++) {
+			uint32_t a = seen_bitwise(d, leaf, sub, r, probes[i]);
+			uint32_t b =
+				fleet_seen(d, NULL, leaf, sub, r, probes[i]);
+
+			ck_assert_msg(a == b,
+				      "%#x.%u reg %d bits %#x: judged %#x, "
+				      "mask %#x",
+				      leaf, sub, r, probes[i], a, b);
+			if (i == 0)
+				*nseen += (size_t)__builtin_popcount(a);
+		}
+}
+
+/* The unnamed bits a guest sees come from one register lookup
+ * (cc_guest_unnamed_mask), as they did from judging each bit: on every
+ * (leaf, subleaf) the defs name, at the ends of every guest-register
+ * range and just past them, with and without KVM rules. */
+START_TEST(unnamed_mask_is_bitwise_judgement)
+{
+	const struct cc_defs *d = cc_defs_builtin();
+	struct cc_defs raw = *d;
+	size_t i, k, seen = 0, none = 0;
+
+	ck_assert_ptr_nonnull(d->kvm_rules);
+	ck_assert_uint_gt(d->nregs, 10);
+	for (i = 0; i < d->nregs; i++) {
+		const struct cc_guest_reg *g = &d->regs[i];
+		const uint32_t leaves[] = {g->leaf, g->leaf_last,
+					   g->leaf_last + 1};
+		const uint32_t subs[] = {g->first, g->last, g->last + 1, 0};
+
+		for (k = 0; k < 12; k++)
+			same_seen(d, leaves[k / 4], subs[k % 4], &seen);
+	}
+	for (i = 0; i < d->n; i++) {
+		const struct cc_field *fl = &d->fields[i];
+
+		same_seen(d, fl->leaf, fl->first, &none);
+		same_seen(d, fl->leaf, fl->last, &none);
+	}
+	same_seen(d, 0x4fffffffu, 0, &none);
+	/* both kinds occur: some unnamed bits seen, some registers hidden */
+	ck_assert_uint_gt(seen, 0);
+	ck_assert_uint_eq(fleet_seen(d, NULL, 0x4fffffffu, 0, 0, UINT32_MAX),
+			  0);
+	/* KVM's mask of leaf 0x80000001 ECX; the VMM sets 0x40000000 */
+	ck_assert_uint_eq(fleet_seen(d, NULL, 0x80000001u, 0, CC_ECX,
+				     UINT32_MAX),
+			  0x00e10bf7u);
+	ck_assert_uint_eq(fleet_seen(d, NULL, 0x40000000u, 0, CC_EAX,
+				     UINT32_MAX),
+			  0);
+	raw.kvm_rules = NULL;
+	same_seen(&raw, 1, 0, &none);
+	ck_assert_uint_eq(fleet_seen(&raw, NULL, 0x40000000u, 0, CC_EAX,
+				     UINT32_MAX),
+			  UINT32_MAX);
+}
+END_TEST
+
+/* fleet_name_runs after analyze (which judges only up to each class's
+ * richest profile) lists exactly the profiles fleet_name_classes lists
+ * by judging them all, for CPUs of three vendors. */
+START_TEST(runs_after_analyze_as_full)
+{
+	static const char *const stems[] = {"xeon-gold-6148", "epyc-7502",
+					    "hygon-c86-7185", "atom-p5362",
+					    "xeon-e7-8890",   "ryzen-9-9950x"};
+	const struct cc_defs *d = cc_defs_builtin();
+	struct cc_fleet *f = cc_fleet_new(d), *full = cc_fleet_new(d);
+	struct synth_variant v;
+	struct cc_err e;
+	size_t i, k, j, some = 0;
+
+	memset(&v, 0, sizeof v);
+	for (i = 0; i < sizeof stems / sizeof *stems; i++) {
+		struct cc_set *m = cpu(stems[i]);
+
+		add(f, m, &v, stems[i]);
+		add(full, m, &v, stems[i]);
+		cc_set_free(m);
+	}
+	ck_assert_msg(cc_fleet_analyze(f, &e) == 0, "%s", e.msg);
+	for (k = 0; k < f->nclasses; k++)
+		for (j = 0; j < FLEET_MAX_PROFILES / 64; j++)
+			ck_assert_uint_eq(f->classes[k].runs[j], 0);
+	fleet_name_runs(f);
+	fleet_name_classes(full);
+	ck_assert_uint_eq(f->nclasses, full->nclasses);
+	for (k = 0; k < f->nclasses; k++) {
+		ck_assert_ptr_eq(f->classes[k].profile,
+				 full->classes[k].profile);
+		ck_assert_mem_eq(f->classes[k].runs, full->classes[k].runs,
+				 sizeof f->classes[k].runs);
+		for (j = 0; j < FLEET_MAX_PROFILES / 64; j++)
+			some += (size_t)__builtin_popcountll(
+				f->classes[k].runs[j]);
+	}
+	/* Skylake-Server-v1 is the richest a Xeon Gold 6148 runs */
+	ck_assert_str_eq(f->classes[0].profile, "Skylake-Server-v1");
+	ck_assert_uint_gt(some, f->nclasses);
+	fleet_name_runs(f); /* again: the same */
+	ck_assert_mem_eq(f->classes[0].runs, full->classes[0].runs,
+			 sizeof f->classes[0].runs);
+	cc_fleet_free(f);
+	cc_fleet_free(full);
 }
 END_TEST
 
@@ -575,6 +719,8 @@ static Suite *fleet_suite(void)
 	tc = tcase_create("labels");
 	tcase_add_test(tc, label_rules);
 	tcase_add_test(tc, labels_valid);
+	tcase_add_test(tc, runs_after_analyze_as_full);
+	tcase_add_test(tc, unnamed_mask_is_bitwise_judgement);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("input");
 	tcase_add_test(tc, input_dir_and_list);
