@@ -332,6 +332,20 @@ enum cc_vendor cc_vendor_from_id(const char *id)
 	return CC_VENDOR_OTHER;
 }
 
+const char *cc_vendor_brand(enum cc_vendor v)
+{
+	switch (v) {
+	case CC_VENDOR_INTEL:
+		return "Intel";
+	case CC_VENDOR_AMD:
+		return "AMD";
+	case CC_VENDOR_HYGON:
+		return "Hygon";
+	default:
+		return NULL;
+	}
+}
+
 const char *cc_vendor_name(enum cc_vendor v)
 {
 	switch (v) {

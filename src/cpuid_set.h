@@ -202,6 +202,9 @@ void cc_set_warn(struct cc_set *s, const char *fmt, ...)
 const char *cc_reg_name(enum cc_reg r); /* "eax" */
 int cc_reg_parse(const char *s);        /* "eax"/"EAX" -> CC_EAX, else -1 */
 const char *cc_vendor_name(enum cc_vendor v); /* "intel", "amd", ... */
+/* As libvirt and KubeVirt spell the vendors they know: "Intel", "AMD",
+ * "Hygon"; NULL for any other. */
+const char *cc_vendor_brand(enum cc_vendor v);
 enum cc_vendor cc_vendor_from_id(const char *id12);
 
 /* Brand string from 0x80000002..4 into OUT (>= 49 bytes), trimmed; "" if absent. */

@@ -90,18 +90,12 @@ static void put_label(struct cc_buf *b, const char *prefix, const char *name)
 	cc_buf_printf(b, " %s/%s=true", prefix, v + s);
 }
 
+/* The vendor label: libvirt's spelling, else ours ("centaur"). */
 static const char *vendor_label(enum cc_vendor v)
 {
-	switch (v) {
-	case CC_VENDOR_INTEL:
-		return "Intel";
-	case CC_VENDOR_AMD:
-		return "AMD";
-	case CC_VENDOR_HYGON:
-		return "Hygon";
-	default:
-		return cc_vendor_name(v);
-	}
+	const char *b = cc_vendor_brand(v);
+
+	return b != NULL ? b : cc_vendor_name(v);
 }
 
 static void class_labels(struct cc_buf *b, const struct cc_fleet *f,

@@ -988,20 +988,6 @@ static size_t lv_candidates(const char *qver, const char **names)
 	return n ? n : LV_NMODELS;
 }
 
-static const char *lv_vendor(enum cc_vendor v)
-{
-	switch (v) {
-	case CC_VENDOR_INTEL:
-		return "Intel";
-	case CC_VENDOR_AMD:
-		return "AMD";
-	case CC_VENDOR_HYGON:
-		return "Hygon";
-	default:
-		return NULL;
-	}
-}
-
 /*
  * What the writer says for one libvirt model name and what it cannot:
  * the <feature> lines, and R, the set this format's reader makes of them
@@ -1200,7 +1186,7 @@ static int lv_start(struct lv_out *o, const struct cc_set *s, struct cc_err *e)
 	o->r = fmt_load_buffer(p->text, p->len, p->name, NULL, NULL, e);
 	if (o->r == NULL)
 		return -1;
-	o->vendor = lv_vendor(s->vendor);
+	o->vendor = cc_vendor_brand(s->vendor);
 	o->fvendor = s->vendor ? s->vendor : o->r->vendor;
 	if (o->vendor != NULL) {
 		lc_fix_bits(o->r, 0, CC_EBX, UINT32_MAX, le32(s->vendor_id));
