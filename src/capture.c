@@ -447,6 +447,25 @@ static void host_msrs(struct cc_set *s, int cpu)
 	close(fd);
 }
 
+/* Record in S the CPU a capture was pinned to (none when CPU < 0). */
+static void meta_cpu(struct cc_set *s, int cpu)
+{
+	char buf[16];
+
+	if (cpu < 0)
+		return;
+	snprintf(buf, sizeof buf, "%d", cpu);
+	cc_set_meta_set(s, "cpu", buf, 1);
+}
+
+/* Give the calling thread back the CPU mask OLD that pin_first_cpu saved
+ * when it pinned CPU. */
+static void unpin(int cpu, const cpu_set_t *old)
+{
+	if (cpu >= 0)
+		sched_setaffinity(0, sizeof *old, old);
+}
+
 struct cc_set *capture_host(struct cc_err *e)
 {
 	struct cc_set *s;
@@ -459,16 +478,10 @@ struct cc_set *capture_host(struct cc_err *e)
 		s = NULL;
 	} else {
 		capture_add_meta(s, "host");
-		if (cpu >= 0) {
-			char buf[16];
-
-			snprintf(buf, sizeof buf, "%d", cpu);
-			cc_set_meta_set(s, "cpu", buf, 1);
-		}
+		meta_cpu(s, cpu);
 		host_msrs(s, cpu);
 	}
-	if (cpu >= 0)
-		sched_setaffinity(0, sizeof old, &old);
+	unpin(cpu, &old);
 	return s;
 }
 
@@ -631,22 +644,30 @@ static struct cc_set *kvm_set(const struct kvm_cpuid2 *c, const char *device,
 	return s;
 }
 
-/* capture_kvm, with *OPEN_ERRNO (may be NULL) as for kvm_open. */
+/* capture_kvm, with *OPEN_ERRNO (may be NULL) as for kvm_open.  Pinned
+ * like capture_host: KVM_GET_SUPPORTED_CPUID passes some registers through
+ * from the CPU the ioctl runs on (the APIC IDs of leaves 1, 0xB and 0x1F),
+ * so an unpinned capture changes with the scheduler's choice. */
 static struct cc_set *kvm_capture(const char *device, int *open_errno,
 				  struct cc_err *e)
 {
 	struct kvm_cpuid2 *c;
 	struct cc_set *s;
-	int fd;
+	cpu_set_t old;
+	int fd, cpu;
 
 	device = kvm_device(device);
 	fd = kvm_open(device, open_errno, e);
 	if (fd < 0)
 		return NULL;
+	cpu = pin_first_cpu(&old);
 	c = kvm_supported(fd, device, e);
 	s = c == NULL ? NULL : kvm_set(c, device, e);
-	if (s != NULL)
+	if (s != NULL) {
+		meta_cpu(s, cpu);
 		kvm_msrs(fd, s);
+	}
+	unpin(cpu, &old);
 	close(fd);
 	free(c);
 	return s;

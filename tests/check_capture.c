@@ -217,16 +217,36 @@ START_TEST(test_enumeration_matches_recording)
 }
 END_TEST
 
+/* The first CPU the process may run on, as a mask of one, and the whole
+ * mask in ALL. */
+static int first_allowed_cpu(cpu_set_t *all, cpu_set_t *one)
+{
+	int cpu;
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof *all, all), 0);
+	for (cpu = 0; !CPU_ISSET(cpu, all); cpu++)
+		;
+	CPU_ZERO(one);
+	CPU_SET(cpu, one);
+	return cpu;
+}
+
+/* KVM_GET_SUPPORTED_CPUID by hand, on the CPU capture_kvm pins itself to:
+ * KVM passes the APIC IDs of the CPU the ioctl runs on through. */
 static struct kvm_cpuid2 *direct(int *n)
 {
 	int fd = open("/dev/kvm", O_RDWR);
 	int nent = 4096;
 	struct kvm_cpuid2 *c;
+	cpu_set_t all, one;
 
 	ck_assert_int_ge(fd, 0);
 	c = calloc(1, sizeof *c + (size_t)nent * sizeof c->entries[0]);
 	c->nent = (uint32_t)nent;
+	first_allowed_cpu(&all, &one);
+	ck_assert_int_eq(sched_setaffinity(0, sizeof one, &one), 0);
 	ck_assert_int_eq(ioctl(fd, KVM_GET_SUPPORTED_CPUID, c), 0);
+	ck_assert_int_eq(sched_setaffinity(0, sizeof all, &all), 0);
 	close(fd);
 	*n = (int)c->nent;
 	return c;
@@ -303,24 +323,40 @@ END_TEST
 
 /* The capture runs on the first CPU the process may use and gives the
  * process its CPU mask back. */
-START_TEST(test_host_pins_first_allowed_cpu)
+static void
+check_pins_first_allowed_cpu(struct cc_set *(*capture)(struct cc_err *e))
 {
-	cpu_set_t before, after;
+	cpu_set_t before, one, after;
 	struct cc_err e;
 	struct cc_set *s;
 	char want[16];
-	int cpu;
 
-	ck_assert_int_eq(sched_getaffinity(0, sizeof before, &before), 0);
-	for (cpu = 0; !CPU_ISSET(cpu, &before); cpu++)
-		;
-	snprintf(want, sizeof want, "%d", cpu);
-	s = capture_host(&e);
+	snprintf(want, sizeof want, "%d", first_allowed_cpu(&before, &one));
+	s = capture(&e);
 	ck_assert_msg(s != NULL, "%s", e.msg);
 	ck_assert_str_eq(cc_set_meta(s, "cpu"), want);
 	ck_assert_int_eq(sched_getaffinity(0, sizeof after, &after), 0);
 	ck_assert(CPU_EQUAL(&before, &after));
 	cc_set_free(s);
+}
+
+START_TEST(test_host_pins_first_allowed_cpu)
+{
+	check_pins_first_allowed_cpu(capture_host);
+}
+END_TEST
+
+static struct cc_set *capture_kvm_default(struct cc_err *e)
+{
+	return capture_kvm(NULL, e);
+}
+
+/* KVM_GET_SUPPORTED_CPUID passes the APIC IDs of the CPU it runs on
+ * through (leaf 1 EBX[31:24], leaf 0xB EDX): pinned, two captures are the
+ * same whichever CPU the scheduler had picked. */
+START_TEST(test_kvm_pins_first_allowed_cpu)
+{
+	check_pins_first_allowed_cpu(capture_kvm_default);
 }
 END_TEST
 
@@ -384,6 +420,7 @@ int main(void)
 	if (have_kvm) {
 		tc = tcase_create("kvm");
 		tcase_add_test(tc, test_kvm_matches_direct_ioctl);
+		tcase_add_test(tc, test_kvm_pins_first_allowed_cpu);
 		suite_add_tcase(s, tc);
 	}
 	rc = cct_run(s);
