@@ -102,6 +102,41 @@ contains "$T/out" '^  cpucompat only  CPUID.(0x80000001,0).EDX\[24\] ext_fxsr: d
 contains "$T/out" '^result: agree, apart from documented differences: vendor topoext amd-aliases$'
 [ "$(grep -c '^  both ' "$T/out")" -eq 17 ] || fail "EPYC-Rome-v2: not 17 in both"
 
+# Recorded on a real KVM (Linux 6.1's kvm-amd in a QEMU TCG guest with
+# -cpu max, tests/nested_kvm.sh): QEMU 7.2.22's own enforce output there,
+# and cpucompat on the `dump kvm` taken there.  EPYC-Rome-v2 on a host
+# without vme: QEMU names vme, cpucompat vme and its AMD copy in
+# 0x80000001.EDX, which QEMU adds after its check
+K=$PEER/dump-kvm.tcg-max.json
+for m in EPYC-Rome-v2 qemu64-v1 Icelake-Server-v3; do
+	crc=0
+	"$CPUCOMPAT" check -f json --all "qemu:$m" "$K" >"$T/$m.json" || crc=$?
+	[ "$crc" -le 1 ] || fail "cpucompat check qemu:$m $K: exit $crc"
+done
+compare EPYC-Rome-v2 "$PEER/kvm-EPYC-Rome-v2.tcg-max.err" 1 \
+	"$T/EPYC-Rome-v2.json"
+expect_rc 0 "EPYC-Rome-v2 on KVM without vme"
+contains "$T/out" '^  both            CPUID.(1,0).EDX\[1\]  *QEMU vme, cpucompat vme$'
+contains "$T/out" '^  cpucompat only  CPUID.(0x80000001,0).EDX\[1\]  *ext_vme: documented: amd-aliases$'
+contains "$T/out" '^result: agree, apart from documented differences: topoext amd-aliases$'
+[ "$(grep -c '^  both ' "$T/out")" -eq 18 ] || fail "EPYC-Rome-v2: not 18 in both"
+# without QEMU's leaf-1 bit the alias is unexplained
+grep -v 'EDX.vme' "$PEER/kvm-EPYC-Rome-v2.tcg-max.err" >"$T/novme.err"
+compare EPYC-Rome-v2 "$T/novme.err" 1 "$T/EPYC-Rome-v2.json"
+expect_rc 1 "an alias without its leaf-1 bit"
+contains "$T/out" '^  cpucompat only  CPUID.(0x80000001,0).EDX\[1\]  *ext_vme: UNEXPLAINED$'
+# qemu64-v1: both start it
+compare qemu64-v1 "$PEER/kvm-qemu64-v1.tcg-max.err" 0 "$T/qemu64-v1.json"
+expect_rc 0 "qemu64-v1 on KVM"
+contains "$T/out" '^verdicts: QEMU accepts, cpucompat compatible$'
+contains "$T/out" '^result: agree$'
+# Icelake-Server-v3: the MSR bits KVM emulates on every host are compared
+compare Icelake-Server-v3 "$PEER/kvm-Icelake-Server-v3.tcg-max.err" 1 \
+	"$T/Icelake-Server-v3.json"
+expect_rc 0 "Icelake-Server-v3 on KVM"
+contains "$T/out" '^  both            MSR 0x10a\[8\]  *QEMU taa-no, cpucompat taa_no$'
+contains "$T/out" '^result: agree, apart from documented differences: vendor$'
+
 # QEMU that fails for another reason, TCG output, a line it cannot read
 compare x "$PEER/kvm-noaccess.err" 1 "$PEER/Westmere-v1.epyc-7502.json"
 expect_rc 2 "QEMU without KVM"

@@ -271,8 +271,9 @@ function read_json(    line, i, key, n, st, guest, blocking) {
 # The documented differences (README, "Agreement with QEMU", says why
 # cpucompat is right in each).  cpucompat only: vendor, the vendor string
 # QEMU does not compare; amd-aliases, the bits of 0x80000001.EDX an AMD
-# model copies from leaf 1, which QEMU adds after its check and KVM lacks
-# on Intel hosts; topoext, which QEMU counts as available on every host.
+# model copies from leaf 1, which QEMU adds after its check: KVM lacks them
+# on Intel hosts, and the alias of a leaf-1 bit QEMU names as missing (vme
+# on a host without it) is missing with it; topoext, which QEMU counts as available on every host.
 # QEMU only: unseen, a bit cpucompat reports as seen by no KVM guest (KVM
 # offers it nowhere); kvm-pv, KVM's own leaf 0x40000001, which QEMU fills
 # under KVM and the QEMU profiles leave to the host.
@@ -283,9 +284,10 @@ function doc_cpucompat_only(key,    p, b) {
 	if (p[1] == "c" && p[2] == "0" && p[4] != "eax")
 		return "vendor"
 	b = p[5] + 0
-	if (vendor_mismatch && p[1] == "c" && p[2] == "80000001" && \
-	    p[4] == "edx" && p[5] == p[6] && \
-	    ((b >= 0 && b <= 9) || (b >= 12 && b <= 17) || b == 23 || b == 24))
+	if (p[1] == "c" && p[2] == "80000001" && p[4] == "edx" && \
+	    p[5] == p[6] && \
+	    ((b >= 0 && b <= 9) || (b >= 12 && b <= 17) || b == 23 || b == 24) && \
+	    (vendor_mismatch || (ckey(1, 0, "edx", b, b) in qhas)))
 		return "amd-aliases"
 	if (key == ckey(hexval("80000001"), 0, "ecx", 22, 22))
 		return "topoext"
