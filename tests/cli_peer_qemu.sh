@@ -305,16 +305,6 @@ if ! { [ -r /dev/kvm ] && [ -w /dev/kvm ]; }; then
 		"here; parts 1 and 2 ran"
 	exit 0
 fi
-# Part 3 has not yet run on a machine with KVM (the machines it was written
-# on had none): until it has, it reports a disagreement in the log and
-# passes; CPUCOMPAT_PEER_STRICT=1 makes a disagreement fail the test.
-part3_fail() {
-	if [ "${CPUCOMPAT_PEER_STRICT:-0}" = 1 ]; then
-		fail "$@"
-	fi
-	echo "PEER DISAGREEMENT (reported, not failing; CPUCOMPAT_PEER_STRICT=1 fails): $*"
-	exit 0
-}
 # qemu:MODEL where cpucompat reads it, else the same bundled profile
 spec=profile
 "$CPUCOMPAT" check qemu:qemu64 profile:qemu64-v1 >/dev/null 2>&1 && spec=qemu
@@ -325,14 +315,14 @@ while read -r m; do
 	crc=0
 	"$CPUCOMPAT" check -f json --all "$spec:$m" kvm >"$T/c.json" 2>"$T/c.err" ||
 		crc=$?
-	[ "$crc" -le 1 ] || { cat "$T/c.err"; part3_fail "cpucompat check $spec:$m kvm"; }
+	[ "$crc" -le 1 ] || { cat "$T/c.err"; fail "cpucompat check $spec:$m kvm"; }
 	compare "$m" "$T/q.err" "$qrc" "$T/c.json"
 	cat "$T/out" >>"$T/all"
 	case $rc in
 	0) if grep -q '^result: agree$' "$T/out"; then same=$((same + 1))
 	   else documented=$((documented + 1)); fi ;;
 	1) disagree="$disagree $m" ;;
-	*) cat "$T/err"; part3_fail "cannot compare $m" ;;
+	*) cat "$T/err"; fail "cannot compare $m" ;;
 	esac
 done <"$T/models"
 echo "peer agreement with $("$QEMU" --version | head -1) on KVM, $spec:MODEL:" \
@@ -342,5 +332,5 @@ grep '^result: agree, apart' "$T/all" | sort | uniq -c
 if [ -n "$disagree" ]; then
 	awk -v list=" $disagree " '/^peer /{p = index(list, " " substr($2, 1, length($2) - 1) " ")} p' \
 		"$T/all"
-	part3_fail "cpucompat and QEMU disagree on:$disagree"
+	fail "cpucompat and QEMU disagree on:$disagree"
 fi
