@@ -116,6 +116,8 @@ if ! [ -c /dev/kvm ]; then
 	poweroff -f
 fi
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 root /mnt
+mkdir /hosttmp
+mount --bind /mnt/tmp /hosttmp
 mount -t tmpfs tmp /mnt/tmp
 mount -t tmpfs run /mnt/run
 mount --bind /dev /mnt/dev
@@ -126,6 +128,15 @@ mount -t sysfs sys /mnt/sys
 echo
 echo "nested-kvm: up, $(grep -m1 'model name' /proc/cpuinfo)"
 EOF
+	# the trees and the binary under test, where they lie in /tmp, which
+	# the guest's own tmpfs hides: bound back from the shared root
+	for p in "$top_srcdir" "$top_builddir" "$(dirname "$CPUCOMPAT")"; do
+		case $p in
+		/tmp/?*)
+			echo "mkdir -p '/mnt$p' && mount --bind '/hosttmp${p#/tmp}' '/mnt$p'"
+			;;
+		esac
+	done
 	# libvirtd, for virsh under KVM: its state in tmpfs, started by hand
 	# (probing QEMU under the nested KVM makes it slow: only when asked)
 	case " $* " in
